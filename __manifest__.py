@@ -1,0 +1,33 @@
+{
+    "name": "CRM & SRM Cases",
+    "summary": "Generic cases for customer and supplier relations: sections, "
+    "workflow, escalation, rules and an email gateway",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "crm_case developers",
+    "website": "https://github.com/crm-case/crm_case",
+    "license": "LGPL-3",
+    "depends": ["mail"],
+    "data": [
+        "security/crm_case_groups.xml",
+        "security/ir.model.access.csv",
+        "security/crm_case_security.xml",
+        "views/crm_case_section_views.xml",
+        "views/crm_case_categ_views.xml",
+        "views/crm_case_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_case_menus.xml",
+    ],
+    "demo": [
+        "demo/crm_case_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_case/static/tests/tours/*.js",
+        ],
+    },
+    "application": True,
+    "installable": True,
+    "development_status": "Beta",
+    "maintainers": ["crm-case"],
+}

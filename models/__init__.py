@@ -1,0 +1,4 @@
+from . import crm_case_section
+from . import crm_case_categ
+from . import crm_case
+from . import res_partner

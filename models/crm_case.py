@@ -1,0 +1,426 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import email_normalize, plaintext2html
+
+CASE_STATES = [
+    ("draft", "Draft"),
+    ("open", "Open"),
+    ("pending", "Pending"),
+    ("done", "Closed"),
+    ("cancel", "Cancelled"),
+]
+# Stored as in the original module: a lower key is more urgent, so sorting by
+# priority puts Highest first.
+CASE_PRIORITIES = [
+    ("1", "Highest"),
+    ("2", "High"),
+    ("3", "Normal"),
+    ("4", "Low"),
+    ("5", "Lowest"),
+]
+# The states a workflow button may leave, per target state.
+ALLOWED_TRANSITIONS = {
+    "open": ("draft", "pending"),
+    "pending": ("open",),
+    "done": ("open", "pending"),
+    "cancel": ("draft", "open", "pending"),
+    "draft": ("done", "cancel"),
+}
+
+
+class CrmCase(models.Model):
+    _name = "crm.case"
+    _description = "Case"
+    _inherit = ["mail.thread.cc", "mail.activity.mixin"]
+    _order = "priority, date desc, id desc"
+    _primary_email = "email_from"
+    _check_company_auto = True
+
+    name = fields.Char(string="Description", required=True, tracking=True)
+    description = fields.Html(string="Details")
+    action_text = fields.Text(
+        string="Your Action",
+        copy=False,
+        help="Text to save into the history with Historize, or to send to the "
+        "partner with Send Partner and Historize.",
+    )
+    section_id = fields.Many2one(
+        "crm.case.section",
+        string="Section",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        default=lambda self: self._default_section_id(),
+    )
+    section_parent_id = fields.Many2one(related="section_id.parent_id")
+    categ_id = fields.Many2one(
+        "crm.case.categ",
+        string="Category",
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="['|', ('section_id', '=', False), ('section_id', '=', section_id)]",
+    )
+    priority = fields.Selection(
+        CASE_PRIORITIES, default="3", required=True, index=True, tracking=True
+    )
+    state = fields.Selection(
+        CASE_STATES,
+        string="Status",
+        default="draft",
+        required=True,
+        readonly=True,
+        index=True,
+        copy=False,
+        tracking=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Partner", index=True, tracking=True, check_company=True
+    )
+    partner_address_id = fields.Many2one(
+        "res.partner",
+        string="Partner Contact",
+        compute="_compute_partner_address_id",
+        store=True,
+        readonly=False,
+        check_company=True,
+        domain="[('id', 'child_of', partner_id)]",
+    )
+    email_from = fields.Char(
+        string="Partner Email",
+        compute="_compute_email_from",
+        store=True,
+        readonly=False,
+        index="trigram",
+    )
+    email_cc = fields.Char(
+        string="Watchers", help="Addresses, comma separated, copied on the discussion."
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="User Responsible",
+        index=True,
+        tracking=True,
+        check_company=True,
+        default=lambda self: self.env.user,
+    )
+    date = fields.Datetime(
+        string="Case Date", default=fields.Datetime.now, required=True, index=True
+    )
+    date_deadline = fields.Datetime(string="Deadline", index=True, tracking=True)
+    date_open = fields.Datetime(string="Opened", readonly=True, copy=False)
+    date_closed = fields.Datetime(string="Closed", readonly=True, copy=False)
+    duration = fields.Float(
+        default=1.0, help="Duration in hours, shown in the calendar."
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        index=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    planned_revenue = fields.Monetary(string="Estimated Revenue")
+    planned_cost = fields.Monetary(string="Estimated Cost")
+    probability = fields.Float(string="Probability (%)", aggregator="avg")
+    active = fields.Boolean(default=True)
+    date_action_last = fields.Datetime(
+        string="Last Action", readonly=True, copy=False, index=True
+    )
+    date_action_next = fields.Datetime(string="Next Action", readonly=True, copy=False)
+    ref = fields.Reference(
+        selection="_selection_ref", string="Reference", help="Any related document."
+    )
+    color = fields.Integer(related="user_id.color", string="Color Index")
+
+    _sql_constraints = [
+        (
+            "probability_range",
+            "CHECK (probability >= 0 AND probability <= 100)",
+            "The probability of a case must be between 0 and 100.",
+        ),
+    ]
+
+    # ------------------------------------------------------------
+    # Defaults, computes
+    # ------------------------------------------------------------
+
+    def _default_section_id(self):
+        return self.env.context.get("default_section_id") or False
+
+    @api.model
+    def _selection_ref(self):
+        models_ = self.env["ir.model"].sudo().search([("transient", "=", False)])
+        return [(model.model, model.name) for model in models_]
+
+    @api.depends("partner_id")
+    def _compute_partner_address_id(self):
+        for case in self:
+            case.partner_address_id = case.partner_id._get_case_contact()
+
+    @api.depends("partner_address_id.email", "partner_id.email")
+    def _compute_email_from(self):
+        for case in self:
+            email = case.partner_address_id.email or case.partner_id.email
+            if email:
+                case.email_from = email
+
+    @api.depends("section_id")
+    def _compute_company_id(self):
+        for case in self:
+            case.company_id = (
+                case.section_id.company_id or case.company_id or self.env.company
+            )
+
+    @api.constrains("categ_id", "section_id")
+    def _check_categ_id(self):
+        for case in self:
+            categ_section = case.categ_id.section_id
+            if categ_section and categ_section != case.section_id:
+                raise ValidationError(
+                    _(
+                        "The category %(categ)s belongs to the section "
+                        "%(categ_section)s, not to the section %(section)s of the "
+                        "case %(case)s.",
+                        categ=case.categ_id.name,
+                        categ_section=categ_section.complete_name,
+                        section=case.section_id.complete_name,
+                        case=case.name,
+                    )
+                )
+
+    @api.onchange("categ_id")
+    def _onchange_categ_id(self):
+        if self.categ_id.probability:
+            self.probability = self.categ_id.probability
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        cases = super().create(vals_list)
+        cases._fire_case_event("draft", dict.fromkeys(cases.ids, "none"))
+        return cases
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        if "name" not in (default or {}):
+            for case, vals in zip(self, vals_list, strict=True):
+                vals["name"] = _("%(name)s (copy)", name=case.name)
+        return vals_list
+
+    # ------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_unclosed_states(self):
+        return ["draft", "open", "pending"]
+
+    def _check_transition(self, target_state):
+        state_labels = dict(self._fields["state"]._description_selection(self.env))
+        for case in self:
+            if case.state not in ALLOWED_TRANSITIONS[target_state]:
+                raise UserError(
+                    _(
+                        "The case %(case)s cannot be set to %(target)s because it "
+                        "is %(state)s.",
+                        case=case.display_name,
+                        target=state_labels[target_state],
+                        state=state_labels[case.state],
+                    )
+                )
+
+    def _set_state(self, target_state, extra_values=None):
+        """Move the cases to ``target_state`` and run the rules of that transition.
+
+        :param target_state: key of the new state
+        :param extra_values: a function returning the values to write for one case
+        :return: True
+        """
+        self._check_transition(target_state)
+        previous_states = {case.id: case.state for case in self}
+        for case in self:
+            values = {"state": target_state}
+            if extra_values:
+                values.update(extra_values(case))
+            case.write(values)
+        self._fire_case_event(target_state, previous_states)
+        return True
+
+    def action_open(self):
+        now = fields.Datetime.now()
+        return self._set_state(
+            "open",
+            lambda case: {
+                "date_open": case.date_open or now,
+                "user_id": case.user_id.id or self.env.uid,
+            },
+        )
+
+    def action_pending(self):
+        return self._set_state("pending")
+
+    def action_close(self):
+        now = fields.Datetime.now()
+        return self._set_state("done", lambda case: {"date_closed": now})
+
+    def action_cancel(self):
+        return self._set_state("cancel")
+
+    def action_draft(self):
+        return self._set_state("draft", lambda case: {"date_closed": False})
+
+    def action_escalate(self):
+        """Move each case to the parent of its section, managed by its manager."""
+        for case in self:
+            if case.state not in self._get_unclosed_states():
+                raise UserError(
+                    _(
+                        "The case %(case)s cannot be escalated because it is closed "
+                        "or cancelled.",
+                        case=case.display_name,
+                    )
+                )
+            if not case.section_id.parent_id:
+                raise UserError(
+                    _(
+                        "The case %(case)s cannot be escalated: its section "
+                        "%(section)s has no parent section.",
+                        case=case.display_name,
+                        section=case.section_id.complete_name,
+                    )
+                )
+        previous_states = {case.id: case.state for case in self}
+        for case in self:
+            source = case.section_id
+            target = source.parent_id
+            case.write({"section_id": target.id, "user_id": target.user_id.id})
+            case.message_post(
+                body=_(
+                    "Escalated from %(from_section)s to %(to_section)s.",
+                    from_section=source.complete_name,
+                    to_section=target.complete_name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        self._fire_case_event("escalate", previous_states)
+        return True
+
+    def _fire_case_event(self, event, previous_states):
+        """Hook called after every state change, creation and escalation.
+
+        :param event: the new state key, or ``escalate``
+        :param previous_states: {case id: state before the event, or ``none``}
+        """
+        return True
+
+    # ------------------------------------------------------------
+    # History
+    # ------------------------------------------------------------
+
+    def _get_action_text_html(self):
+        self.ensure_one()
+        if not (self.action_text or "").strip():
+            raise UserError(
+                _(
+                    "Write the text to save in the history of %(case)s first.",
+                    case=self.display_name,
+                )
+            )
+        return plaintext2html(self.action_text)
+
+    def action_historize(self):
+        """Save the action text as an internal note of the history."""
+        for case in self:
+            body = case._get_action_text_html()
+            case.message_post(body=body, subtype_xmlid="mail.mt_note")
+            case.write(
+                {"action_text": False, "date_action_last": fields.Datetime.now()}
+            )
+        return True
+
+    def action_historize_send(self):
+        """Save the action text in the history and email it to the partner."""
+        for case in self:
+            if not email_normalize(case.email_from or ""):
+                raise UserError(
+                    _(
+                        "The case %(case)s has no valid partner email: fill in "
+                        "Partner Email to send it a message.",
+                        case=case.display_name,
+                    )
+                )
+            body = case._get_action_text_html()
+            recipient = case._get_email_from_partner()
+            message = case.message_post(
+                body=body,
+                subject=case._get_mail_subject(),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=recipient.ids,
+            )
+            if not recipient:
+                case._send_message_to_address(message, case.email_from)
+            case.write(
+                {"action_text": False, "date_action_last": fields.Datetime.now()}
+            )
+        return True
+
+    def _get_email_from_partner(self):
+        """The existing partner that receives the mails sent to ``email_from``."""
+        self.ensure_one()
+        normalized = email_normalize(self.email_from)
+        for contact in (self.partner_address_id, self.partner_id):
+            if contact and email_normalize(contact.email or "") == normalized:
+                return contact
+        return self._mail_find_partner_from_emails([self.email_from], records=self)[0]
+
+    def _send_message_to_address(self, message, email_to):
+        """Mail a posted message to an address that belongs to no partner."""
+        self.ensure_one()
+        # sudo: case users may post on the case but not create outgoing mails;
+        # the mail only carries the message they just posted.
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                {
+                    "mail_message_id": message.id,
+                    "email_to": email_to,
+                    "body_html": message.body,
+                    "reply_to": message.reply_to,
+                    "auto_delete": True,
+                }
+            )
+        )
+        mail.send(raise_exception=False)
+        return mail
+
+    def _get_mail_subject(self, prefix=""):
+        """Subject of the mails about the case: the ``[id]`` tag always comes first."""
+        self.ensure_one()
+        return f"{prefix}[{self.id}] {self.name}"
+
+    def _notify_get_reply_to(self, default=None):
+        reply_to = super()._notify_get_reply_to(default=default)
+        for case in self:
+            if case.section_id.reply_to:
+                reply_to[case.id] = case.section_id.reply_to
+        return reply_to
+
+    def _message_get_suggested_recipients(self):
+        recipients = super()._message_get_suggested_recipients()
+        if self.partner_id:
+            self._message_add_suggested_recipient(
+                recipients, partner=self.partner_id, reason=_("Partner")
+            )
+        elif self.email_from:
+            self._message_add_suggested_recipient(
+                recipients, email=self.email_from, reason=_("Partner Email")
+            )
+        return recipients

@@ -1,0 +1,147 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CrmCaseSection(models.Model):
+    _name = "crm.case.section"
+    _description = "Case Section"
+    _parent_store = True
+    _rec_name = "complete_name"
+    _order = "sequence, complete_name, id"
+    _check_company_auto = True
+
+    name = fields.Char(string="Case Section", required=True, translate=True)
+    code = fields.Char(help="Short code of the section, used by scripts and imports.")
+    complete_name = fields.Char(
+        compute="_compute_complete_name", store=True, recursive=True
+    )
+    parent_id = fields.Many2one(
+        "crm.case.section",
+        string="Parent Section",
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        help="Cases escalated from this section move to the parent section.",
+    )
+    parent_path = fields.Char(index=True)
+    child_ids = fields.One2many(
+        "crm.case.section", "parent_id", string="Child Sections"
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Manager",
+        check_company=True,
+        help="Becomes the responsible of the cases escalated into this section.",
+    )
+    member_ids = fields.Many2many(
+        "res.users",
+        "crm_case_section_member_rel",
+        "section_id",
+        "user_id",
+        string="Members",
+        check_company=True,
+    )
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    reply_to = fields.Char(
+        string="Reply-To",
+        help="The address put in the Reply-To of the emails sent about the cases "
+        "of this section, so that answers come back to the case.",
+    )
+    categ_ids = fields.One2many("crm.case.categ", "section_id", string="Categories")
+    case_ids = fields.One2many("crm.case", "section_id", string="Cases")
+    case_count = fields.Integer(compute="_compute_case_counts", string="Cases")
+    open_case_count = fields.Integer(
+        compute="_compute_case_counts", string="Open Cases"
+    )
+
+    _sql_constraints = [
+        (
+            "code_company_uniq",
+            "unique (code, company_id)",
+            "The code of a section must be unique in its company.",
+        ),
+    ]
+
+    @api.depends("name", "parent_id.complete_name")
+    def _compute_complete_name(self):
+        for section in self:
+            if section.parent_id:
+                section.complete_name = (
+                    f"{section.parent_id.complete_name} / {section.name}"
+                )
+            else:
+                section.complete_name = section.name
+
+    def _compute_case_counts(self):
+        groups = self.env["crm.case"]._read_group(
+            [("section_id", "in", self.ids)],
+            ["section_id", "state"],
+            ["__count"],
+        )
+        totals = dict.fromkeys(self.ids, 0)
+        open_totals = dict.fromkeys(self.ids, 0)
+        for section, state, count in groups:
+            totals[section.id] += count
+            if state in self.env["crm.case"]._get_unclosed_states():
+                open_totals[section.id] += count
+        for section in self:
+            section.case_count = totals.get(section.id, 0)
+            section.open_case_count = open_totals.get(section.id, 0)
+
+    @api.constrains("parent_id")
+    def _check_parent_id(self):
+        if self._has_cycle():
+            self._raise_recursion_error()
+
+    def _raise_recursion_error(self):
+        raise ValidationError(
+            _(
+                "A section cannot be its own parent, directly or through its "
+                "parent sections."
+            )
+        )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        # The parent store refuses a cycle with a bare "Recursion Detected."
+        # before constraints run: check first to give the user a clear message.
+        if vals.get("parent_id"):
+            new_parent = self.browse(vals["parent_id"])
+            descendants = self.search([("id", "child_of", self.ids)])
+            if new_parent in descendants:
+                self._raise_recursion_error()
+        return super().write(vals)
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_open_cases(self):
+        """Open the cases of this section and of its sub-sections."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_case.crm_case_action"
+        )
+        action.update(
+            name=self.complete_name,
+            domain=[("section_id", "child_of", self.id)],
+            context={"default_section_id": self.id},
+        )
+        return action
+
+    def action_open_unclosed_cases(self):
+        """Open the draft, open and pending cases of this section and below."""
+        action = self.action_open_cases()
+        action["domain"] += [
+            ("state", "in", self.env["crm.case"]._get_unclosed_states())
+        ]
+        return action

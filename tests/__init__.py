@@ -1,0 +1,6 @@
+from . import test_crm_case_section
+from . import test_crm_case_workflow
+from . import test_crm_case_form
+from . import test_crm_case_history
+from . import test_crm_case_access
+from . import test_crm_case_tour

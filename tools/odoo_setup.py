@@ -1,0 +1,54 @@
+"""Shared helpers of the run and test commands: prerequisites and a private addons path.
+
+Both commands stop at once with one line when Odoo 18.0 or PostgreSQL is missing,
+never with a traceback, so that a newcomer knows what to provide.
+"""
+
+import os
+import sys
+import tempfile
+
+ADDON_NAME = "crm_case"
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def fail(message):
+    print(f"crm_case: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def require_odoo():
+    try:
+        import odoo.release
+    except ImportError:
+        fail(
+            "Odoo 18.0 is not importable by python3: install Odoo 18.0 from its "
+            "source or packages (with its requirements.txt) so that "
+            "'python3 -c \"import odoo\"' works."
+        )
+    if odoo.release.version_info[0] != 18:
+        fail(
+            f"Odoo {odoo.release.version} is importable, but crm_case needs Odoo 18.0."
+        )
+
+
+def require_postgresql():
+    try:
+        import psycopg2
+    except ImportError:
+        fail("psycopg2 is missing: install Odoo 18.0's requirements.txt.")
+    try:
+        psycopg2.connect(dbname="postgres", connect_timeout=5).close()
+    except psycopg2.Error as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        fail(
+            "PostgreSQL is unreachable with the libpq defaults "
+            f"({first_line}): start a server or set PGHOST/PGPORT/PGUSER."
+        )
+
+
+def make_addons_dir(prefix):
+    """Expose the checkout to Odoo under the module's technical name."""
+    addons_dir = tempfile.mkdtemp(prefix=prefix)
+    os.symlink(REPO_ROOT, os.path.join(addons_dir, ADDON_NAME))
+    return addons_dir

@@ -1,0 +1,170 @@
+"""``make test``: install crm_case in a fresh database and run every test.
+
+The last line printed is ``N passed, N failed`` (``, N skipped`` when any). A skipped
+test counts as a failure of the run: Odoo skips browser tests silently when a tool is
+missing, and a skipped test proves nothing. So does an error logged outside a test.
+"""
+
+import importlib.util
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import odoo_setup  # noqa: E402
+
+# Python modules the tests import, with the PyPI distribution that provides each.
+PYTHON_TOOLS = {
+    "websocket": "websocket-client",
+    "freezegun": "freezegun",
+}
+# Programs the tests run, with the Debian package that provides each.
+DEBIAN_TOOLS = {
+    "chromium": "chromium",
+    "wkhtmltopdf": "wkhtmltopdf",
+    "pdftotext": "poppler-utils",
+}
+
+
+class UnexpectedErrorCounter(logging.Handler):
+    """Count errors logged outside a test verdict (a broken view, a failing hook)."""
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.count = 0
+
+    def emit(self, record):
+        if not str(record.msg).startswith("%s: %s\n%s"):
+            self.count += 1
+
+
+def install_missing_tools():
+    missing_python = [
+        dist
+        for module, dist in PYTHON_TOOLS.items()
+        if importlib.util.find_spec(module) is None
+    ]
+    if missing_python:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", *missing_python],
+            check=True,
+        )
+    missing_debian = sorted(
+        {
+            package
+            for program, package in DEBIAN_TOOLS.items()
+            if not shutil.which(program)
+        }
+    )
+    if missing_debian and os.geteuid() == 0:
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", *missing_debian], check=True, env=env
+        )
+    still_missing = [p for p in DEBIAN_TOOLS if not shutil.which(p)]
+    if still_missing:
+        odoo_setup.fail(
+            "missing test programs: "
+            + ", ".join(still_missing)
+            + " (install the Debian packages "
+            + ", ".join(DEBIAN_TOOLS[p] for p in still_missing)
+            + ")."
+        )
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def drop_database(name):
+    import psycopg2
+
+    import odoo.sql_db
+
+    odoo.sql_db.close_all()
+    connection = psycopg2.connect(dbname="postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    connection.close()
+
+
+def run_odoo(database, addons_dir):
+    from odoo.cli.server import main as odoo_main
+
+    args = [
+        "--database",
+        database,
+        "--addons-path",
+        addons_dir,
+        "--data-dir",
+        os.path.join(addons_dir, "data"),
+        "--init",
+        odoo_setup.ADDON_NAME,
+        "--test-enable",
+        "--test-tags",
+        f"/{odoo_setup.ADDON_NAME}",
+        "--stop-after-init",
+        "--http-interface",
+        "127.0.0.1",
+        "--http-port",
+        str(free_port()),
+        "--gevent-port",
+        str(free_port()),
+        "--log-level",
+        "info",
+        "--max-cron-threads",
+        "0",
+    ]
+    try:
+        odoo_main(args)
+    except SystemExit as stop:
+        return stop.code or 0
+    return 0
+
+
+def main():
+    odoo_setup.require_odoo()
+    odoo_setup.require_postgresql()
+    install_missing_tools()
+    database = f"crm_case_test_{os.getpid()}_{int(time.time())}"
+    addons_dir = odoo_setup.make_addons_dir("crm_case_test_")
+    counter = UnexpectedErrorCounter()
+    logging.getLogger().addHandler(counter)
+    try:
+        exit_code = run_odoo(database, addons_dir)
+        from odoo.modules.registry import Registry
+
+        registry = Registry.registries.get(database)
+        report = registry and registry._assertion_report
+    finally:
+        drop_database(database)
+        shutil.rmtree(addons_dir, ignore_errors=True)
+    if not report or not report.testsRun:
+        print("0 passed, 1 failed")
+        print("crm_case: no test ran (the module did not install).", file=sys.stderr)
+        return 1
+    failed = report.failures_count + report.errors_count
+    passed = report.testsRun - failed - report.skipped
+    if counter.count and not failed:
+        print(
+            f"crm_case: {counter.count} error(s) logged outside tests.", file=sys.stderr
+        )
+        failed += 1
+    summary = f"{passed} passed, {failed} failed"
+    if report.skipped:
+        summary += f", {report.skipped} skipped"
+    print(summary)
+    return 1 if (failed or report.skipped or exit_code) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
