@@ -406,6 +406,15 @@ class CrmCase(models.Model):
         self.ensure_one()
         return f"{prefix}[{self.id}] {self.name}"
 
+    @api.model
+    def _get_automated_mail_headers(self):
+        """Headers of every mail sent without a human: RFC 3834 tells other
+        robots (auto-responders, our own gateway) not to answer it."""
+        return {
+            "Auto-Submitted": "auto-generated",
+            "X-Auto-Response-Suppress": "All",
+        }
+
     def _notify_get_reply_to(self, default=None):
         reply_to = super()._notify_get_reply_to(default=default)
         for case in self:
