@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -76,6 +77,54 @@ def install_missing_tools():
             + ", ".join(DEBIAN_TOOLS[p] for p in still_missing)
             + ")."
         )
+
+
+def check_wheel_builds():
+    """Build the OCA-style wheel from the tracked files, under the addon's name.
+
+    :return: an error message, or None when ``odoo-addon-crm_case`` was built
+    """
+    build_dir = tempfile.mkdtemp(prefix="crm_case_wheel_")
+    try:
+        addon_dir = os.path.join(build_dir, odoo_setup.ADDON_NAME)
+        files = (
+            subprocess.run(
+                ["git", "ls-files", "-z"],
+                cwd=odoo_setup.REPO_ROOT,
+                capture_output=True,
+                check=True,
+            )
+            .stdout.decode()
+            .split("\0")
+        )
+        for name in filter(None, files):
+            target = os.path.join(addon_dir, name)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copy2(os.path.join(odoo_setup.REPO_ROOT, name), target)
+        wheel_dir = os.path.join(build_dir, "dist")
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--quiet",
+                "--no-deps",
+                "--wheel-dir",
+                wheel_dir,
+                addon_dir,
+            ],
+            capture_output=True,
+            text=True,
+        )
+        wheels = os.listdir(wheel_dir) if os.path.isdir(wheel_dir) else []
+        if result.returncode or not any(
+            wheel.startswith("odoo_addon_crm_case-") for wheel in wheels
+        ):
+            return f"the wheel did not build: {result.stderr.strip()[-500:]}"
+        return None
+    finally:
+        shutil.rmtree(build_dir, ignore_errors=True)
 
 
 def free_port():
@@ -154,6 +203,12 @@ def main():
         return 1
     failed = report.failures_count + report.errors_count
     passed = report.testsRun - failed - report.skipped
+    wheel_error = check_wheel_builds()
+    if wheel_error:
+        print(f"crm_case: packaging: {wheel_error}", file=sys.stderr)
+        failed += 1
+    else:
+        passed += 1
     if counter.count and not failed:
         print(
             f"crm_case: {counter.count} error(s) logged outside tests.", file=sys.stderr
