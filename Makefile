@@ -2,7 +2,7 @@
 # PostgreSQL reachable with the libpq defaults.
 PYTHON ?= python3
 
-.PHONY: run test lint
+.PHONY: run test lint pot
 
 run:
 	$(PYTHON) tools/run_product.py
@@ -12,3 +12,6 @@ test:
 
 lint:
 	$(PYTHON) tools/lint.py
+
+pot:
+	$(PYTHON) tools/export_pot.py

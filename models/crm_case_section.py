@@ -55,9 +55,9 @@ class CrmCaseSection(models.Model):
     )
     categ_ids = fields.One2many("crm.case.categ", "section_id", string="Categories")
     case_ids = fields.One2many("crm.case", "section_id", string="Cases")
-    case_count = fields.Integer(compute="_compute_case_counts", string="Cases")
+    case_count = fields.Integer(compute="_compute_case_counts", string="Case Count")
     open_case_count = fields.Integer(
-        compute="_compute_case_counts", string="Open Cases"
+        compute="_compute_case_counts", string="Open Case Count"
     )
 
     _sql_constraints = [
