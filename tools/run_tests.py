@@ -18,6 +18,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import odoo_setup  # noqa: E402
+from lifecycle import run_lifecycle  # noqa: E402
 
 # Python modules the tests import, with the PyPI distribution that provides each.
 PYTHON_TOOLS = {
@@ -203,12 +204,14 @@ def main():
         return 1
     failed = report.failures_count + report.errors_count
     passed = report.testsRun - failed - report.skipped
-    wheel_error = check_wheel_builds()
-    if wheel_error:
-        print(f"crm_case: packaging: {wheel_error}", file=sys.stderr)
-        failed += 1
-    else:
-        passed += 1
+    extra_checks = [("packaging", check_wheel_builds()), *run_lifecycle()]
+    for name, error in extra_checks:
+        if error:
+            print(f"crm_case: FAIL {name}: {error}", file=sys.stderr)
+            failed += 1
+        else:
+            print(f"crm_case: ok {name}")
+            passed += 1
     if counter.count and not failed:
         print(
             f"crm_case: {counter.count} error(s) logged outside tests.", file=sys.stderr
