@@ -63,15 +63,18 @@ LEFTOVER_QUERIES = [
         " AND split_part(action, ',', 2)::int NOT IN (SELECT id FROM ir_act_window)",
     ),
     (
-        "crons",
-        "SELECT count(*) FROM ir_cron c"
-        " JOIN ir_act_server s ON s.id = c.ir_actions_server_id"
-        " JOIN ir_model m ON m.id = s.model_id WHERE m.model LIKE 'crm.case%%'",
+        "server actions and crons",
+        "SELECT count(*) FROM ir_act_server WHERE model_name LIKE 'crm.case%%'",
     ),
     (
-        "mail aliases",
-        "SELECT count(*) FROM mail_alias a"
-        " LEFT JOIN ir_model m ON m.id = a.alias_model_id WHERE m.id IS NULL",
+        "aliases",
+        "SELECT count(*) FROM mail_alias WHERE alias_defaults LIKE '%%section_id%%'",
+    ),
+    (
+        "columns",
+        "SELECT count(*) FROM information_schema.columns"
+        " WHERE table_schema = 'public'"
+        " AND (table_name LIKE 'crm_case%%' OR column_name LIKE '%%case_section%%')",
     ),
     ("tables", "SELECT count(*) FROM pg_tables WHERE tablename = 'crm_case'"),
 ]
