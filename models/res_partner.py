@@ -38,6 +38,9 @@ class ResPartner(models.Model):
 
     def action_view_crm_cases(self):
         self.ensure_one()
+        # The button is callable over RPC by any partner reader: refuse the
+        # users who may not read cases, as the form hides it from them.
+        self.env["crm.case"].check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_case.crm_case_action"
         )

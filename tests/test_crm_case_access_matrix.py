@@ -1,0 +1,134 @@
+from lxml import etree
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from odoo.addons.mail.tests.common import mail_new_test_user
+
+from .common import CrmCaseCommon
+
+# Per model, what each kind of user may do: r(ead) w(rite) c(reate) u(nlink).
+# A new model of the module fails the test until it is described here.
+EXPECTED_ACCESS = {
+    "crm.case": {"user": "rwc", "manager": "rwcu"},
+    "crm.case.section": {"user": "r", "manager": "rwcu"},
+    "crm.case.categ": {"user": "r", "manager": "rwcu"},
+}
+OUTSIDERS = ("internal", "portal", "public")
+OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
+
+# Per model, the buttons and RPC-callable actions, and the lowest group that may
+# call them. A new button fails the test until it is listed here.
+EXPECTED_BUTTONS = {
+    "crm.case": {
+        "action_open": "user",
+        "action_pending": "user",
+        "action_close": "user",
+        "action_cancel": "user",
+        "action_draft": "user",
+        "action_escalate": "user",
+        "action_historize": "user",
+        "action_historize_send": "user",
+    },
+    "crm.case.section": {
+        "action_open_cases": "user",
+        "action_open_unclosed_cases": "user",
+    },
+    "crm.case.categ": {},
+    "res.partner": {"action_view_crm_cases": "user"},
+}
+
+
+@tagged("crm_case", "post_install", "-at_install")
+class TestCrmCaseAccessMatrix(CrmCaseCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.users = {
+            "user": cls.case_user,
+            "manager": cls.case_manager,
+            "internal": cls.internal_user,
+            "portal": mail_new_test_user(
+                cls.env, login="matrix_portal", groups="base.group_portal"
+            ),
+            "public": mail_new_test_user(
+                cls.env, login="matrix_public", groups="base.group_public"
+            ),
+        }
+
+    def _module_models(self, own=True):
+        """Models the module creates (``own``) or only extends."""
+        data = self.env["ir.model.data"].search(
+            [("module", "=", "crm_case"), ("model", "=", "ir.model")]
+        )
+        models = self.env["ir.model"].browse(data.mapped("res_id")).mapped("model")
+        return [
+            model
+            for model in models
+            if not self.env[model]._abstract
+            and not self.env[model]._transient
+            and (self.env[model]._original_module == "crm_case") == own
+        ]
+
+    def test_every_model_is_described(self):
+        missing = set(self._module_models()) - set(EXPECTED_ACCESS)
+        self.assertFalse(missing, f"models without an access rule: {missing}")
+
+    def test_acl_matrix(self):
+        Access = self.env["ir.model.access"]
+        for model, expected in EXPECTED_ACCESS.items():
+            for kind, user in self.users.items():
+                allowed = expected.get(kind, "")
+                for letter, operation in OPERATIONS.items():
+                    with self.subTest(model=model, user=kind, operation=operation):
+                        granted = Access.with_user(user).check(
+                            model, operation, raise_exception=False
+                        )
+                        self.assertEqual(granted, letter in allowed)
+
+    def _view_buttons(self, model):
+        """Object buttons in the module's own views of ``model``."""
+        data = self.env["ir.model.data"].search(
+            [("module", "=", "crm_case"), ("model", "=", "ir.ui.view")]
+        )
+        views = self.env["ir.ui.view"].browse(data.mapped("res_id"))
+        names = set()
+        for view in views.filtered(lambda view: view.model == model):
+            arch = etree.fromstring(view.arch_db)
+            names.update(arch.xpath("//button[@type='object']/@name"))
+        return names
+
+    def _module_actions(self, model):
+        """The ``action_*`` methods the module itself defines on ``model``."""
+        return {
+            name
+            for cls in type(self.env[model]).__mro__
+            if cls.__module__.startswith("odoo.addons.crm_case.")
+            for name, member in vars(cls).items()
+            if name.startswith("action_") and callable(member)
+        }
+
+    def test_every_button_is_described(self):
+        for model in self._module_models() + self._module_models(own=False):
+            described = set(EXPECTED_BUTTONS.get(model, {}))
+            found = self._module_actions(model) | self._view_buttons(model)
+            with self.subTest(model=model):
+                self.assertFalse(
+                    found - described, f"buttons without a rule: {found - described}"
+                )
+
+    def test_outsiders_cannot_press_buttons(self):
+        case = self._create_case()
+        records = {
+            "crm.case": case,
+            "crm.case.section": self.section_level1,
+            "crm.case.categ": self.categ_fault,
+            "res.partner": self.customer_company,
+        }
+        for model, buttons in EXPECTED_BUTTONS.items():
+            for button in buttons:
+                for kind in OUTSIDERS:
+                    with self.subTest(model=model, button=button, user=kind):
+                        record = records[model].with_user(self.users[kind])
+                        with self.assertRaises(AccessError):
+                            getattr(record, button)()
