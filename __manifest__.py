@@ -12,14 +12,17 @@
         "security/crm_case_groups.xml",
         "security/ir.model.access.csv",
         "security/crm_case_security.xml",
+        "data/ir_cron_data.xml",
         "views/crm_case_section_views.xml",
         "views/crm_case_categ_views.xml",
         "views/crm_case_views.xml",
+        "views/crm_case_rule_views.xml",
         "views/res_partner_views.xml",
         "views/crm_case_menus.xml",
     ],
     "demo": [
         "demo/crm_case_demo.xml",
+        "demo/crm_case_rule_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,6 +1,8 @@
-from odoo import _, api, fields, models
+from markupsafe import Markup
+
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import email_normalize, plaintext2html
+from odoo.tools import email_normalize, email_split, html2plaintext, plaintext2html
 
 CASE_STATES = [
     ("draft", "Draft"),
@@ -134,6 +136,12 @@ class CrmCase(models.Model):
         selection="_selection_ref", string="Reference", help="Any related document."
     )
     color = fields.Integer(related="user_id.color", string="Color Index")
+    rule_log_ids = fields.One2many(
+        "crm.case.rule.log", "case_id", string="Rule Firings", readonly=True
+    )
+    rule_log_count = fields.Integer(
+        compute="_compute_rule_log_count", string="Rule Firing Count"
+    )
 
     _sql_constraints = [
         (
@@ -173,6 +181,15 @@ class CrmCase(models.Model):
             case.company_id = (
                 case.section_id.company_id or case.company_id or self.env.company
             )
+
+    def _compute_rule_log_count(self):
+        counts = dict(
+            self.env["crm.case.rule.log"]._read_group(
+                [("case_id", "in", self.ids)], ["case_id"], ["__count"]
+            )
+        )
+        for case in self:
+            case.rule_log_count = counts.get(case, 0)
 
     @api.constrains("categ_id", "section_id")
     def _check_categ_id(self):
@@ -312,12 +329,25 @@ class CrmCase(models.Model):
         return True
 
     def _fire_case_event(self, event, previous_states):
-        """Hook called after every state change, creation and escalation.
+        """Hook called after every state change, creation and escalation: runs
+        the event rules.
 
         :param event: the new state key, or ``escalate``
         :param previous_states: {case id: state before the event, or ``none``}
         """
+        self.env["crm.case.rule"]._run_event_rules(self, event, previous_states)
         return True
+
+    def action_view_rule_logs(self):
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Rule Firings"),
+            "res_model": "crm.case.rule.log",
+            "view_mode": "list,form",
+            "domain": [("case_id", "=", self.id)],
+        }
 
     # ------------------------------------------------------------
     # History
@@ -364,8 +394,11 @@ class CrmCase(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=recipient.ids,
             )
-            if not recipient:
-                case._send_message_to_address(message, case.email_from)
+            # The watchers receive the answers too, as in the original module.
+            addresses = [] if recipient else [case.email_from]
+            addresses += email_split(case.email_cc or "")
+            if addresses:
+                case._send_message_to_address(message, ", ".join(addresses))
             case.write(
                 {"action_text": False, "date_action_last": fields.Datetime.now()}
             )
@@ -433,3 +466,122 @@ class CrmCase(models.Model):
                 recipients, email=self.email_from, reason=_("Partner Email")
             )
         return recipients
+
+    # ------------------------------------------------------------
+    # Automated mails (rules)
+    # ------------------------------------------------------------
+
+    def _get_automated_mail_sender(self):
+        self.ensure_one()
+        return (
+            self.user_id.email_formatted
+            or self.section_id.reply_to
+            or self.company_id.email_formatted
+        )
+
+    def _queue_automated_mail(self, subject, body_html, recipients, attachments=None):
+        """Queue a mail sent by a rule: sent by the mail queue after the commit,
+        so that a rolled back firing sends nothing.
+
+        :param recipients: list of email addresses
+        :param attachments: ir.attachment records to attach
+        :return: the mail.mail record
+        """
+        self.ensure_one()
+        sender = self._get_automated_mail_sender()
+        if not sender:
+            raise UserError(
+                _(
+                    "No address to send mail about the case %(case)s from: give "
+                    "its responsible an email, or its section a reply-to address.",
+                    case=self.display_name,
+                )
+            )
+        headers = self._get_automated_mail_headers()
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                {
+                    "subject": subject,
+                    "body_html": body_html,
+                    "email_from": sender,
+                    "email_to": ", ".join(recipients),
+                    "reply_to": self.section_id.reply_to or sender,
+                    "headers": repr(headers),
+                    "model": self._name,
+                    "res_id": self.id,
+                    "message_type": "email_outgoing",
+                    "attachment_ids": [Command.set(attachments.ids)]
+                    if attachments
+                    else [],
+                    "auto_delete": False,
+                }
+            )
+        )
+
+    def _get_history_html(self):
+        """The whole discussion of the case, oldest first."""
+        self.ensure_one()
+        parts = []
+        for message in self.message_ids.sorted("id"):
+            if not message.body:
+                continue
+            header = _(
+                "%(author)s, %(date)s:",
+                author=message.author_id.name or message.email_from or "",
+                date=fields.Datetime.to_string(message.date),
+            )
+            parts.append(Markup("<p><b>%s</b></p>%s") % (header, message.body))
+        return Markup("").join(parts)
+
+    def _send_discussion_copy(self, emails):
+        """Send new watchers a copy of the whole discussion."""
+        self.ensure_one()
+        body = self._get_history_html() or plaintext2html(self.name)
+        return self._queue_automated_mail(self._get_mail_subject(), body, emails)
+
+    def _send_reminder(self, email, with_history):
+        """Remind the responsible or the partner of the case by email."""
+        self.ensure_one()
+        if not email:
+            return False
+        last_message = self.message_ids.filtered("body")[:1]
+        body = (
+            self._get_history_html()
+            if with_history
+            else (last_message.body or self.description or plaintext2html(self.name))
+        )
+        attachments = (
+            self.env["ir.attachment"].search(
+                [("res_model", "=", self._name), ("res_id", "=", self.id)]
+            )
+            if with_history
+            else None
+        )
+        return self._queue_automated_mail(
+            self._get_mail_subject(prefix=_("Reminder: ")), body, [email], attachments
+        )
+
+    def _get_rule_mail_values(self):
+        self.ensure_one()
+        state_labels = dict(self._fields["state"]._description_selection(self.env))
+        return {
+            "case_id": self.id,
+            "case_subject": self.name,
+            "case_description": html2plaintext(self.description or ""),
+            "case_date": fields.Datetime.to_string(self.date) or "/",
+            "case_deadline": fields.Datetime.to_string(self.date_deadline) or "/",
+            "case_state": state_labels[self.state],
+            "case_section": self.section_id.complete_name,
+            "email_from": self.email_from or "/",
+            "partner": self.partner_id.name or "/",
+            "partner_email": self.partner_address_id.email or "/",
+            "case_user": self.user_id.name or "/",
+            "case_user_email": self.user_id.email or "/",
+            "case_user_phone": self.user_id.phone or "/",
+        }
+
+    def _render_rule_mail_body(self, template):
+        """Fill a rule's predefined mail body; values are escaped as plain text."""
+        return plaintext2html(template % self._get_rule_mail_values())

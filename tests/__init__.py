@@ -6,3 +6,4 @@ from . import test_crm_case_access
 from . import test_crm_case_tour
 from . import test_crm_case_i18n
 from . import test_crm_case_access_matrix
+from . import test_crm_case_rule

@@ -13,6 +13,8 @@ EXPECTED_ACCESS = {
     "crm.case": {"user": "rwc", "manager": "rwcu"},
     "crm.case.section": {"user": "r", "manager": "rwcu"},
     "crm.case.categ": {"user": "r", "manager": "rwcu"},
+    "crm.case.rule": {"user": "r", "manager": "rwcu"},
+    "crm.case.rule.log": {"user": "r", "manager": "ru"},
 }
 OUTSIDERS = ("internal", "portal", "public")
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
@@ -29,7 +31,14 @@ EXPECTED_BUTTONS = {
         "action_escalate": "user",
         "action_historize": "user",
         "action_historize_send": "user",
+        "action_view_rule_logs": "user",
     },
+    "crm.case.rule": {
+        "action_preview": "manager",
+        "action_run_now": "manager",
+        "action_view_logs": "manager",
+    },
+    "crm.case.rule.log": {},
     "crm.case.section": {
         "action_open_cases": "user",
         "action_open_unclosed_cases": "user",
@@ -124,6 +133,8 @@ class TestCrmCaseAccessMatrix(CrmCaseCommon):
             "crm.case.section": self.section_level1,
             "crm.case.categ": self.categ_fault,
             "res.partner": self.customer_company,
+            "crm.case.rule": self.env["crm.case.rule"].create({"name": "Matrix"}),
+            "crm.case.rule.log": self.env["crm.case.rule.log"],
         }
         for model, buttons in EXPECTED_BUTTONS.items():
             for button in buttons:

@@ -1,0 +1,99 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+MAX_ATTEMPTS = 3
+
+
+class CrmCaseRuleLog(models.Model):
+    _name = "crm.case.rule.log"
+    _description = "Case Rule Firing"
+    _order = "date desc, id desc"
+
+    rule_id = fields.Many2one(
+        "crm.case.rule", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    case_id = fields.Many2one(
+        "crm.case", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    time_rule = fields.Boolean(readonly=True)
+    trigger_date = fields.Datetime(
+        string="Trigger Instant",
+        required=True,
+        readonly=True,
+        help="The instant the rule fired for: the case's trigger date plus the "
+        "rule's delay, or the moment of the state change.",
+    )
+    date = fields.Datetime(
+        string="Fired On", default=fields.Datetime.now, required=True, readonly=True
+    )
+    state = fields.Selection(
+        [("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+        string="Outcome",
+        default="running",
+        required=True,
+        readonly=True,
+    )
+    error = fields.Text(readonly=True)
+    attempts = fields.Integer(default=1, readonly=True)
+    company_id = fields.Many2one(related="case_id.company_id", store=True)
+
+    def init(self):
+        # One firing of a time rule per case and trigger instant, whatever the
+        # number of workers: the claim below relies on this index.
+        self.env.cr.execute(
+            """CREATE UNIQUE INDEX IF NOT EXISTS crm_case_rule_log_time_uniq
+                   ON crm_case_rule_log (rule_id, case_id, trigger_date)
+                WHERE time_rule"""
+        )
+
+    @api.model
+    def _get_max_attempts(self):
+        return MAX_ATTEMPTS
+
+    @api.model
+    def _claim(self, rule, case, instant, time_rule):
+        """Insert the log line of a firing, or take over a failed one to retry.
+
+        :return: the log id, or None when the firing is done, running elsewhere
+            or out of attempts
+        """
+        if not time_rule:
+            return (
+                self.sudo()
+                .create(
+                    {
+                        "rule_id": rule.id,
+                        "case_id": case.id,
+                        "trigger_date": instant,
+                        "time_rule": False,
+                    }
+                )
+                .id
+            )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO crm_case_rule_log AS log
+                       (rule_id, case_id, trigger_date, time_rule, date, state,
+                        attempts, company_id, create_uid, write_uid,
+                        create_date, write_date)
+                   VALUES (%(rule)s, %(case)s, %(instant)s, TRUE, %(now)s,
+                           'running', 1, %(company)s, %(uid)s, %(uid)s,
+                           %(now)s, %(now)s)
+              ON CONFLICT (rule_id, case_id, trigger_date) WHERE time_rule
+                DO UPDATE SET attempts = log.attempts + 1, state = 'running',
+                              date = %(now)s, write_date = %(now)s
+                        WHERE log.state = 'failed' AND log.attempts < %(max)s
+                RETURNING log.id""",
+                rule=rule.id,
+                case=case.id,
+                instant=instant,
+                now=fields.Datetime.now(),
+                company=case.company_id.id or None,
+                uid=self.env.uid,
+                max=MAX_ATTEMPTS,
+            )
+        )
+        row = self.env.cr.fetchone()
+        self.invalidate_model()
+        return row and row[0]
