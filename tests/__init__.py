@@ -4,3 +4,4 @@ from . import test_crm_case_form
 from . import test_crm_case_history
 from . import test_crm_case_access
 from . import test_crm_case_tour
+from . import test_crm_case_section_menu
