@@ -5,3 +5,4 @@ from . import test_crm_case_history
 from . import test_crm_case_access
 from . import test_crm_case_tour
 from . import test_crm_case_section_menu
+from . import test_crm_case_web
