@@ -239,6 +239,9 @@ class TestCrmCaseSectionMenu(CrmCaseCommon):
             self.env["ir.actions.act_window"].search_count([]), action_count
         )
         self.assertEqual(by_key["my"].menu_id.name, "Mine")
+        # No external id: a module update never rewrites the generated records.
+        for records in (lines.menu_id, lines.action_id):
+            self.assertFalse(any(records.get_external_id().values()))
         self.assertEqual(by_key["late"].menu_id.parent_id, self.sales_menu)
         self.assertEqual(by_key["all"].action_id.view_mode, "pivot,list,form,calendar")
         # Choosing another parent in the wizard moves the base menu there.

@@ -258,6 +258,24 @@ registry.category("web_tour.tours").add("crm_case_all_views_tour", {
         {
             trigger: ".o_field_widget[name=generated_menu_ids] .o_data_row:contains('My Meetings')",
         },
+        {
+            content: "The section's button opens the wizard on that section",
+            trigger: ".o_notebook button:contains('Create Menus')",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=section_id] input:value(Views Meetings)",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=base_name] input:value(Views Meetings)",
+        },
+        {
+            trigger: ".modal .modal-footer button:contains('Cancel')",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
         ...openMenu("Configuration", "Categories"),
         {
             trigger: ".o_list_view",
