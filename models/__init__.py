@@ -4,3 +4,4 @@ from . import crm_case
 from . import res_partner
 from . import crm_case_rule
 from . import crm_case_rule_log
+from . import crm_case_section_menu

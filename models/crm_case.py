@@ -585,3 +585,40 @@ class CrmCase(models.Model):
     def _render_rule_mail_body(self, template):
         """Fill a rule's predefined mail body; values are escaped as plain text."""
         return plaintext2html(template % self._get_rule_mail_values())
+
+    # ------------------------------------------------------------
+    # Lateness (generated menus, section dashboards)
+    # ------------------------------------------------------------
+
+    is_late = fields.Boolean(
+        string="Late",
+        compute="_compute_is_late",
+        search="_search_is_late",
+        help="The deadline has passed and the case is neither closed nor cancelled.",
+    )
+
+    @api.depends("date_deadline", "state")
+    def _compute_is_late(self):
+        now = fields.Datetime.now()
+        unclosed = self._get_unclosed_states()
+        for case in self:
+            case.is_late = bool(
+                case.date_deadline
+                and case.date_deadline < now
+                and case.state in unclosed
+            )
+
+    def _search_is_late(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Search the late cases with Late is set or not set."))
+        now = fields.Datetime.now()
+        unclosed = self._get_unclosed_states()
+        if (operator == "=") == value:
+            return [("date_deadline", "<", now), ("state", "in", unclosed)]
+        return [
+            "|",
+            "|",
+            ("date_deadline", "=", False),
+            ("date_deadline", ">=", now),
+            ("state", "not in", unclosed),
+        ]

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class CrmCaseSection(models.Model):
@@ -145,3 +145,76 @@ class CrmCaseSection(models.Model):
             ("state", "in", self.env["crm.case"]._get_unclosed_states())
         ]
         return action
+
+    # ------------------------------------------------------------
+    # Generated menus and dashboard
+    # ------------------------------------------------------------
+
+    generated_menu_ids = fields.One2many(
+        "crm.case.section.menu", "section_id", string="Generated Menus"
+    )
+    dashboard_open_count = fields.Integer(
+        compute="_compute_dashboard_counts", string="Open"
+    )
+    dashboard_pending_count = fields.Integer(
+        compute="_compute_dashboard_counts", string="Pending"
+    )
+    dashboard_late_count = fields.Integer(
+        compute="_compute_dashboard_counts", string="Late"
+    )
+    dashboard_unassigned_count = fields.Integer(
+        compute="_compute_dashboard_counts", string="Unassigned"
+    )
+
+    def _get_dashboard_domains(self):
+        """Case domains of the counters of the section dashboard, by key."""
+        unclosed = self.env["crm.case"]._get_unclosed_states()
+        return {
+            "open": [("state", "=", "open")],
+            "pending": [("state", "=", "pending")],
+            "late": [("is_late", "=", True)],
+            "unassigned": [("user_id", "=", False), ("state", "in", unclosed)],
+        }
+
+    def _compute_dashboard_counts(self):
+        """Count the cases of each section and of its sub-sections, as the
+        links of the dashboard open them."""
+        sections = self.filtered("id")
+        counts = {key: {} for key in self._get_dashboard_domains()}
+        for key, domain in self._get_dashboard_domains().items():
+            groups = self.env["crm.case"]._read_group(
+                [("section_id", "child_of", sections.ids), *domain],
+                ["section_id"],
+                ["__count"],
+            )
+            for case_section, count in groups:
+                for section in sections:
+                    if case_section.parent_path.startswith(section.parent_path):
+                        counts[key][section.id] = counts[key].get(section.id, 0) + count
+        for section in self:
+            section.dashboard_open_count = counts["open"].get(section.id, 0)
+            section.dashboard_pending_count = counts["pending"].get(section.id, 0)
+            section.dashboard_late_count = counts["late"].get(section.id, 0)
+            section.dashboard_unassigned_count = counts["unassigned"].get(section.id, 0)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_generated_menus(self):
+        self.generated_menu_ids.unlink()
+
+    def action_open_dashboard_cases(self):
+        """Open the cases behind one counter of the dashboard (``case_filter``)."""
+        self.ensure_one()
+        self.check_access("read")
+        key = self.env.context.get("case_filter")
+        domains = self._get_dashboard_domains()
+        if key not in domains:
+            raise UserError(_("Unknown case counter: %(key)s.", key=key))
+        action = self.action_open_cases()
+        action["domain"] += domains[key]
+        return action
+
+    def action_remove_generated_menus(self):
+        """Remove the menus generated for this section by the menu wizard."""
+        self.check_access("write")
+        self.generated_menu_ids.unlink()
+        return {"type": "ir.actions.client", "tag": "reload"}

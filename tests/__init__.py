@@ -7,3 +7,5 @@ from . import test_crm_case_tour
 from . import test_crm_case_i18n
 from . import test_crm_case_access_matrix
 from . import test_crm_case_rule
+from . import test_crm_case_section_menu
+from . import test_crm_case_web

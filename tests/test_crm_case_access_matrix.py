@@ -14,6 +14,7 @@ EXPECTED_ACCESS = {
     "crm.case.section": {"user": "r", "manager": "rwcu"},
     "crm.case.categ": {"user": "r", "manager": "rwcu"},
     "crm.case.rule": {"user": "r", "manager": "rwcu"},
+    "crm.case.section.menu": {"user": "r", "manager": "rwcu"},
     "crm.case.rule.log": {"user": "r", "manager": "ru"},
 }
 OUTSIDERS = ("internal", "portal", "public")
@@ -42,7 +43,10 @@ EXPECTED_BUTTONS = {
     "crm.case.section": {
         "action_open_cases": "user",
         "action_open_unclosed_cases": "user",
+        "action_open_dashboard_cases": "user",
+        "action_remove_generated_menus": "manager",
     },
+    "crm.case.section.menu": {},
     "crm.case.categ": {},
     "res.partner": {"action_view_crm_cases": "user"},
 }

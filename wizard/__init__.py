@@ -1,0 +1,1 @@
+from . import crm_case_section_menu_create
