@@ -16,6 +16,7 @@
         "views/crm_case_categ_views.xml",
         "views/crm_case_views.xml",
         "views/res_partner_views.xml",
+        "views/crm_case_gateway_views.xml",
         "views/crm_case_menus.xml",
     ],
     "demo": [

@@ -4,3 +4,6 @@ from . import test_crm_case_form
 from . import test_crm_case_history
 from . import test_crm_case_access
 from . import test_crm_case_tour
+from . import test_crm_case_gateway
+from . import test_crm_case_gateway_dovecot
+from . import test_crm_case_gateway_concurrency
