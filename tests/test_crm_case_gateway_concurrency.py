@@ -43,6 +43,8 @@ class TestCrmCaseGatewayConcurrency(TransactionCase):
         """Wait until the backend ``pid`` waits for a lock (at most 30 s)."""
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
+            # pg_stat_activity is a snapshot per transaction: take a new one.
+            cr.rollback()
             cr.execute(
                 "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid]
             )
@@ -81,17 +83,21 @@ class TestCrmCaseGatewayConcurrency(TransactionCase):
         second_cr.execute("SELECT pg_backend_pid()")
         second_pid = second_cr.fetchone()[0]
         result = {}
+        # Built here: a new environment needs the registry lock, which the
+        # test runner holds.
+        second_server = self._env(second_cr)["fetchmail.server"].browse(server_id)
 
         def second_fetch():
-            server = self._env(second_cr)["fetchmail.server"].browse(server_id)
+            server = second_server
             result["stored"] = server._crm_case_process_mail(RAW)
             second_cr.commit()
 
         thread = threading.Thread(target=second_fetch)
         thread.start()
-        self.assertTrue(self._wait_until_blocked(watch_cr, second_pid))
+        blocked = self._wait_until_blocked(watch_cr, second_pid)
         first_cr.commit()
         thread.join(timeout=60)
+        self.assertTrue(blocked, "the second process waited for the first one")
         self.assertFalse(thread.is_alive())
         self.assertTrue(result["stored"], "a duplicate is no failure")
         watch_cr.rollback()
