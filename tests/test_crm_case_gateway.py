@@ -3,7 +3,7 @@ from unittest.mock import patch
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import email_normalize, mute_logger
 
 from .gateway_common import MAIL_HTML_ATTACHMENT, CrmCaseGatewayCommon
@@ -509,3 +509,33 @@ class TestCrmCaseGatewayFailures(CrmCaseGatewayCommon):
         names = self.env["crm.case"].search([]).mapped("name")
         for name in ("(no subject)", "Empty", "Html only", "Latin", "Big"):
             self.assertIn(name, names)
+
+
+@tagged("post_install", "-at_install", "case_gateway")
+class TestCrmCaseGatewaySettings(CrmCaseGatewayCommon):
+    def test_manager_sets_section_address_in_form(self):
+        with Form(self.section_sales.with_user(self.case_manager)) as form:
+            form.alias_name = "quality"
+            form.gateway_reply_state = "pending"
+            form.gateway_acknowledge = True
+        self.assertEqual(self.section_sales.alias_email, f"quality@{self.alias_domain}")
+        case = self._process(to=f"quality@{self.alias_domain}")
+        self.assertEqual(case.section_id, self.section_sales)
+
+    def test_user_cannot_change_section_address(self):
+        with self.assertRaises(AccessError):
+            self.section_sales.with_user(self.case_user).write(
+                {"alias_name": "mine", "gateway_reply_state": "unchanged"}
+            )
+
+    def test_new_section_gets_its_alias(self):
+        section = (
+            self.env["crm.case.section"]
+            .with_user(self.case_manager)
+            .create({"name": "Quality", "alias_name": "quality-new"})
+        )
+        self.assertEqual(section.alias_id.alias_model_id.model, "crm.case")
+        self.assertEqual(section.alias_id.alias_parent_thread_id, section.id)
+        self.assertEqual(section.gateway_reply_state, "done")
+        case = self._process(to=f"quality-new@{self.alias_domain}")
+        self.assertEqual(case.section_id, section)
