@@ -107,7 +107,6 @@ class CrmCaseMailFailure(models.Model):
                     done=len(self) - len(failed),
                     failed=len(failed),
                 ),
-                "next": {"type": "ir.actions.act_window_close"},
             },
         }
 

@@ -7,3 +7,4 @@ from . import test_crm_case_tour
 from . import test_crm_case_gateway
 from . import test_crm_case_gateway_dovecot
 from . import test_crm_case_gateway_concurrency
+from . import test_crm_case_gateway_tour
