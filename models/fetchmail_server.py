@@ -18,6 +18,7 @@ class FetchmailServer(models.Model):
         help="Section of the cases created from the mails of this server that "
         "reach no section address (the mailgate's -s option of old).",
     )
+    crm_case_object_model = fields.Char(related="object_id.model")
 
     def _is_crm_case_server(self):
         self.ensure_one()

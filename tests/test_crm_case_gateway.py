@@ -522,6 +522,21 @@ class TestCrmCaseGatewaySettings(CrmCaseGatewayCommon):
         case = self._process(to=f"quality@{self.alias_domain}")
         self.assertEqual(case.section_id, self.section_sales)
 
+    def test_server_form_asks_section_for_case_servers(self):
+        form = Form(self.env["fetchmail.server"])
+        form.name = "Cases"
+        form.server = "localhost"
+        form.user = "cases"
+        form.password = "secret"
+        self.assertTrue(form._get_modifier("crm_case_section_id", "invisible"))
+        form.object_id = self.env["ir.model"]._get("crm.case")
+        self.assertFalse(form._get_modifier("crm_case_section_id", "invisible"))
+        form.crm_case_section_id = self.section_sales
+        server = form.save()
+        self.assertEqual(
+            server._crm_case_custom_values(), {"section_id": self.section_sales.id}
+        )
+
     def test_user_cannot_change_section_address(self):
         with self.assertRaises(AccessError):
             self.section_sales.with_user(self.case_user).write(
