@@ -19,6 +19,7 @@
         "views/crm_case_views.xml",
         "views/crm_case_rule_views.xml",
         "views/res_partner_views.xml",
+        "views/crm_case_gateway_views.xml",
         "views/crm_case_menus.xml",
     ],
     "demo": [

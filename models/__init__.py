@@ -5,3 +5,6 @@ from . import res_partner
 from . import crm_case_rule
 from . import crm_case_rule_log
 from . import crm_case_section_menu
+from . import mail_thread
+from . import fetchmail_server
+from . import crm_case_mail_failure

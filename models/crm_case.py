@@ -1,8 +1,18 @@
+import logging
+import re
+
 from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize, email_split, html2plaintext, plaintext2html
+
+_logger = logging.getLogger(__name__)
+
+# The case tag of a subject, e.g. "Re: [101] Printer broken".
+CASE_TAG_RE = re.compile(r"\[(\d{1,9})\]")
+# The longest case name taken from a subject (the message keeps it whole).
+GATEWAY_NAME_SIZE = 1024
 
 CASE_STATES = [
     ("draft", "Draft"),
@@ -451,8 +461,8 @@ class CrmCase(models.Model):
     def _notify_get_reply_to(self, default=None):
         reply_to = super()._notify_get_reply_to(default=default)
         for case in self:
-            if case.section_id.reply_to:
-                reply_to[case.id] = case.section_id.reply_to
+            if case.section_id._get_gateway_reply_to():
+                reply_to[case.id] = case.section_id._get_gateway_reply_to()
         return reply_to
 
     def _message_get_suggested_recipients(self):
@@ -622,3 +632,209 @@ class CrmCase(models.Model):
             ("date_deadline", ">=", now),
             ("state", "not in", unclosed),
         ]
+
+    # ------------------------------------------------------------
+    # Mail gateway
+    # ------------------------------------------------------------
+
+    def init(self):
+        res = super().init()
+        # The same incoming mail is recorded once on the cases, even when two
+        # fetches or mailgates deliver it at the same time: the second insert
+        # waits for the first transaction and then fails on this index.
+        self.env.cr.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS crm_case_mail_message_id_uniq "
+            "ON mail_message (message_id) "
+            "WHERE model = 'crm.case' AND message_type = 'email'"
+        )
+        return res
+
+    @api.model
+    def _is_gateway_auto_submitted(self):
+        """True while processing an auto-reply, a bounce or a list mail: no
+        automatic mail (acknowledgement, rule mail) may answer it."""
+        return bool(self.env.context.get("crm_case_gateway_auto_submitted"))
+
+    @api.model
+    def _gateway_default_section(self):
+        server_id = self.env.context.get("default_fetchmail_server_id")
+        if server_id:
+            server = self.env["fetchmail.server"].browse(server_id).exists()
+            if server.crm_case_section_id:
+                return server.crm_case_section_id
+        return self.env["crm.case.section"].browse(self._default_section_id())
+
+    @api.model
+    def _prepare_gateway_case_values(self, msg_dict):
+        """Values of a case created from an incoming mail."""
+        email_from = msg_dict.get("email_from") or ""
+        values = {
+            "name": (msg_dict.get("subject") or "").strip()[:GATEWAY_NAME_SIZE]
+            or _("(no subject)"),
+            "description": msg_dict.get("body") or False,
+            "email_from": email_from or False,
+            "user_id": False,
+        }
+        section = self._gateway_default_section()
+        if section:
+            values["section_id"] = section.id
+        partner = self._mail_find_partner_from_emails([email_from])[0]
+        if partner:
+            values["partner_id"] = partner.commercial_partner_id.id
+            if partner != partner.commercial_partner_id:
+                values["partner_address_id"] = partner.id
+        return values
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        tagged_case = self._gateway_find_tagged_case(msg_dict)
+        if tagged_case and tagged_case._gateway_is_case_sender(msg_dict):
+            tagged_case.message_update(msg_dict)
+            return tagged_case
+        defaults = self._prepare_gateway_case_values(msg_dict)
+        defaults.update(custom_values or {})
+        if not defaults.get("section_id"):
+            raise UserError(
+                _(
+                    "The mail %(subject)s from %(sender)s reached no section: give "
+                    "the incoming mail server a section or write to a section's "
+                    "address.",
+                    subject=defaults["name"],
+                    sender=msg_dict.get("email_from") or "?",
+                )
+            )
+        case = super().message_new(msg_dict, custom_values=defaults)
+        if tagged_case:
+            case._message_log(
+                body=_(
+                    "This mail claims to be about case [%(case_id)s], but its "
+                    "sender %(sender)s does not belong to that case: it was kept "
+                    "apart in this new case.",
+                    case_id=tagged_case.id,
+                    sender=msg_dict.get("email_from") or "?",
+                )
+            )
+        if not self._is_gateway_auto_submitted():
+            case._gateway_send_acknowledgement()
+        return case
+
+    def message_update(self, msg_dict, update_vals=None):
+        res = super().message_update(msg_dict, update_vals=update_vals)
+        if not self._is_gateway_auto_submitted():
+            for case in self:
+                case._gateway_apply_reply(msg_dict)
+        return res
+
+    @api.model
+    def _gateway_find_tagged_case(self, msg_dict):
+        """The existing case whose tag ``[<id>]`` the subject carries, if any."""
+        match = CASE_TAG_RE.search(msg_dict.get("subject") or "")
+        if not match:
+            return self.browse()
+        return self.browse(int(match.group(1))).exists()
+
+    def _gateway_sender_email(self, msg_dict):
+        return email_normalize(msg_dict.get("email_from") or "") or ""
+
+    def _gateway_partner_emails(self):
+        self.ensure_one()
+        emails = (self.partner_id.email, self.partner_address_id.email, self.email_from)
+        return {email_normalize(email) for email in emails if email} - {False}
+
+    def _gateway_is_case_sender(self, msg_dict):
+        """Whether the sender of a mail may update the case through its tag: its
+        partner or contact, responsible, a watcher, a follower or an employee."""
+        self.ensure_one()
+        sender = self._gateway_sender_email(msg_dict)
+        if not sender:
+            return False
+        allowed = self._gateway_partner_emails()
+        allowed.add(email_normalize(self.user_id.email or ""))
+        allowed.update(email_normalize(cc) for cc in email_split(self.email_cc or ""))
+        allowed.update(
+            email_normalize(partner.email or "") for partner in self.message_partner_ids
+        )
+        if sender in allowed:
+            return True
+        return bool(
+            self.env["res.users"].search_count(
+                [("share", "=", False), ("email_normalized", "=", sender)], limit=1
+            )
+        )
+
+    def _gateway_apply_reply(self, msg_dict):
+        """Move the case after a mail of its responsible or of its partner."""
+        self.ensure_one()
+        sender = self._gateway_sender_email(msg_dict)
+        if not sender:
+            return
+        if self.user_id and sender == email_normalize(self.user_id.email or ""):
+            self._gateway_apply_responsible_reply()
+        elif sender in self._gateway_partner_emails():
+            if self.state == "done":
+                self.action_draft()
+            if self.state in ("draft", "pending"):
+                self.action_open()
+
+    def _gateway_apply_responsible_reply(self):
+        target = self.section_id.gateway_reply_state
+        if target == "unchanged" or self.state == target:
+            return
+        if target not in ("done", "pending") or self.state not in ("draft", "open"):
+            return
+        if self.state == "draft":
+            self.action_open()
+        if target == "done":
+            self.action_close()
+        else:
+            self.action_pending()
+
+    def _gateway_send_acknowledgement(self):
+        """Tell the sender of a mail that its case was created."""
+        self.ensure_one()
+        if not self.section_id.gateway_acknowledge or not email_normalize(
+            self.email_from or ""
+        ):
+            return False
+        body = Markup("<p>%s</p>") % _(
+            "We received your request and opened the case [%(case_id)s] about it. "
+            "Keep the tag in the subject when you answer.",
+            case_id=self.id,
+        )
+        # sudo: the gateway user may post on the case but not create mails.
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                {
+                    "subject": self._get_mail_subject(),
+                    "body_html": body,
+                    "email_to": self.email_from,
+                    "reply_to": self.section_id._get_gateway_reply_to()
+                    or self._notify_get_reply_to()[self.id],
+                    "model": self._name,
+                    "res_id": self.id,
+                    "headers": repr(self._get_automated_mail_headers()),
+                    "auto_delete": False,
+                }
+            )
+        )
+
+    def _message_compute_subject(self):
+        """Mails about a case start with its tag."""
+        if len(self) == 1:
+            return self._get_mail_subject()
+        return super()._message_compute_subject()
+
+    def _notify_by_email_get_base_mail_values(self, message, additional_values=None):
+        values = super()._notify_by_email_get_base_mail_values(
+            message, additional_values=additional_values
+        )
+        if len(self) == 1:
+            subject = " ".join(
+                (values.get("subject") or message.subject or "").splitlines()
+            )
+            tag = f"[{self.id}]"
+            if not subject.startswith(tag):
+                values["subject"] = f"{tag} {subject or self.name}"
+        return values

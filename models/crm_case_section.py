@@ -1,9 +1,12 @@
+from ast import literal_eval
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 
 class CrmCaseSection(models.Model):
     _name = "crm.case.section"
+    _inherit = ["mail.alias.mixin"]
     _description = "Case Section"
     _parent_store = True
     _rec_name = "complete_name"
@@ -54,6 +57,23 @@ class CrmCaseSection(models.Model):
         "of this section, so that answers come back to the case.",
     )
     categ_ids = fields.One2many("crm.case.categ", "section_id", string="Categories")
+    alias_id = fields.Many2one(
+        help="Mails sent to this address create cases in the section; answers "
+        "to the mails of its cases come back to them."
+    )
+    gateway_reply_state = fields.Selection(
+        [("done", "Closed"), ("pending", "Pending"), ("unchanged", "Unchanged")],
+        string="Responsible's Reply Sets",
+        default="done",
+        required=True,
+        help="State given to a case when its responsible answers it by email: "
+        "Closed, Pending (waiting for the partner) or left unchanged.",
+    )
+    gateway_acknowledge = fields.Boolean(
+        string="Acknowledge New Cases",
+        help="Send an automatic acknowledgement to the sender of a mail that "
+        "creates a case (never to auto-replies or bounces).",
+    )
     case_ids = fields.One2many("crm.case", "section_id", string="Cases")
     case_count = fields.Integer(compute="_compute_case_counts", string="Case Count")
     open_case_count = fields.Integer(
@@ -218,3 +238,21 @@ class CrmCaseSection(models.Model):
         self.check_access("write")
         self.generated_menu_ids.unlink()
         return {"type": "ir.actions.client", "tag": "reload"}
+
+    # ------------------------------------------------------------
+    # Mail gateway
+    # ------------------------------------------------------------
+
+    def _alias_get_creation_values(self):
+        values = super()._alias_get_creation_values()
+        values["alias_model_id"] = self.env["ir.model"]._get_id("crm.case")
+        if self.id:
+            defaults = literal_eval(self.alias_defaults or "{}")
+            defaults["section_id"] = self.id
+            values["alias_defaults"] = repr(defaults)
+        return values
+
+    def _get_gateway_reply_to(self):
+        """The address answers to the mails of the section's cases go to."""
+        self.ensure_one()
+        return self.reply_to or self.alias_email or False

@@ -9,3 +9,7 @@ from . import test_crm_case_access_matrix
 from . import test_crm_case_rule
 from . import test_crm_case_section_menu
 from . import test_crm_case_web
+from . import test_crm_case_gateway
+from . import test_crm_case_gateway_dovecot
+from . import test_crm_case_gateway_concurrency
+from . import test_crm_case_gateway_tour

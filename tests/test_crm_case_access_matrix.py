@@ -1,3 +1,5 @@
+import base64
+
 from lxml import etree
 
 from odoo.exceptions import AccessError
@@ -15,6 +17,7 @@ EXPECTED_ACCESS = {
     "crm.case.categ": {"user": "r", "manager": "rwcu"},
     "crm.case.rule": {"user": "r", "manager": "rwcu"},
     "crm.case.section.menu": {"user": "r", "manager": "rwcu"},
+    "crm.case.mail.failure": {"manager": "rwcu"},
     "crm.case.rule.log": {"user": "r", "manager": "ru"},
 }
 OUTSIDERS = ("internal", "portal", "public")
@@ -47,6 +50,7 @@ EXPECTED_BUTTONS = {
         "action_remove_generated_menus": "manager",
     },
     "crm.case.section.menu": {},
+    "crm.case.mail.failure": {"action_retry": "manager"},
     "crm.case.categ": {},
     "res.partner": {"action_view_crm_cases": "user"},
 }
@@ -139,6 +143,9 @@ class TestCrmCaseAccessMatrix(CrmCaseCommon):
             "res.partner": self.customer_company,
             "crm.case.rule": self.env["crm.case.rule"].create({"name": "Matrix"}),
             "crm.case.rule.log": self.env["crm.case.rule.log"],
+            "crm.case.mail.failure": self.env["crm.case.mail.failure"].create(
+                {"raw_message": base64.b64encode(b"Subject: matrix"), "error": "x"}
+            ),
         }
         for model, buttons in EXPECTED_BUTTONS.items():
             for button in buttons:

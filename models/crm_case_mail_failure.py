@@ -1,0 +1,143 @@
+import base64
+import email
+import email.policy
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import exception_to_unicode
+
+_logger = logging.getLogger(__name__)
+
+# Headers shown in the list are cut to this size: the raw mail keeps them whole.
+HEADER_DISPLAY_SIZE = 256
+
+
+class CrmCaseMailFailure(models.Model):
+    _name = "crm.case.mail.failure"
+    _description = "Failed Incoming Mail"
+    _order = "date desc, id desc"
+
+    name = fields.Char(string="Subject", readonly=True)
+    email_from = fields.Char(string="From", readonly=True)
+    message_id = fields.Char(string="Message-Id", readonly=True, index=True)
+    raw_message = fields.Binary(
+        string="Raw Message", attachment=True, readonly=True, required=True
+    )
+    raw_size = fields.Integer(string="Size (bytes)", readonly=True)
+    server_id = fields.Many2one(
+        "fetchmail.server", string="Server", readonly=True, ondelete="set null"
+    )
+    error = fields.Text(readonly=True)
+    attempts = fields.Integer(default=1, readonly=True)
+    date = fields.Datetime(default=fields.Datetime.now, readonly=True, index=True)
+    state = fields.Selection(
+        [("failed", "Failed"), ("done", "Processed")],
+        default="failed",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+
+    @api.model
+    def _get_header_values(self, raw_message):
+        """Best-effort subject, sender and Message-Id of a mail that may be broken."""
+        try:
+            message = email.message_from_bytes(
+                raw_message, policy=email.policy.compat32
+            )
+            values = {
+                key: str(message.get(header) or "")[:HEADER_DISPLAY_SIZE] or False
+                for key, header in (
+                    ("name", "Subject"),
+                    ("email_from", "From"),
+                    ("message_id", "Message-Id"),
+                )
+            }
+        except Exception:  # the mail is kept whatever its headers look like
+            _logger.info("Unreadable headers in a failed mail.", exc_info=True)
+            values = {}
+        return values
+
+    @api.model
+    def _record_failure(self, raw_message, error, server=None):
+        """Keep a mail that could not be processed, for a manager to retry it."""
+        if isinstance(raw_message, str):
+            raw_message = raw_message.encode("utf-8", errors="surrogateescape")
+        values = self._get_header_values(raw_message)
+        values.update(
+            raw_message=base64.b64encode(raw_message),
+            raw_size=len(raw_message),
+            server_id=server.id if server else False,
+            error=exception_to_unicode(error),
+            date=fields.Datetime.now(),
+        )
+        if values.get("message_id"):
+            existing = self.search(
+                [("message_id", "=", values["message_id"]), ("state", "=", "failed")],
+                limit=1,
+            )
+            if existing:
+                existing.write(
+                    {"error": values["error"], "attempts": existing.attempts + 1}
+                )
+                return existing
+        # sudo: the gateway may run as a user who cannot see this managers' list.
+        return self.sudo().create(values)
+
+    def action_retry(self):
+        """Process the raw mails again; a mail failing again keeps its failure."""
+        for failure in self:
+            if failure.state != "failed":
+                raise UserError(
+                    _(
+                        "The mail %(subject)s was already processed.",
+                        subject=failure.name or failure.id,
+                    )
+                )
+            failure._retry_one()
+        failed = self.filtered(lambda failure: failure.state == "failed")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if failed else "success",
+                "message": _(
+                    "%(done)s mail(s) processed, %(failed)s still failing.",
+                    done=len(self) - len(failed),
+                    failed=len(failed),
+                ),
+            },
+        }
+
+    def _retry_one(self):
+        """Process the raw mail again.
+
+        :return: True when the mail is now stored on a case
+        """
+        self.ensure_one()
+        raw_bytes = base64.b64decode(self.with_context(bin_size=False).raw_message)
+        # sudo: case managers retry the mails of servers only admins configure.
+        server = self.server_id.sudo()
+        thread = self.env["mail.thread"].with_context(
+            default_fetchmail_server_id=server.id
+        )
+        try:
+            with self.env.cr.savepoint():
+                thread.message_process(
+                    server.object_id.model or "crm.case",
+                    raw_bytes,
+                    custom_values=server._crm_case_custom_values(),
+                )
+        except Exception as error:
+            _logger.info("Retry of failed mail %s failed.", self.id, exc_info=True)
+            self.write(
+                {
+                    "error": exception_to_unicode(error),
+                    "attempts": self.attempts + 1,
+                    "date": fields.Datetime.now(),
+                }
+            )
+            return False
+        self.write({"state": "done", "attempts": self.attempts + 1})
+        return True

@@ -1,0 +1,81 @@
+import time
+
+from .common import CrmCaseCommon
+
+# A plain text mail; {extra} holds additional header lines.
+MAIL_TEXT = """From: {email_from}
+To: {to}
+Cc: {cc}
+Subject: {subject}
+Message-ID: {msg_id}
+Date: Sun, 22 Nov 2026 10:00:00 +0000
+MIME-Version: 1.0
+{extra}Content-Type: text/plain; charset="utf-8"
+Content-Transfer-Encoding: 8bit
+
+{body}
+"""
+
+# A mail with an HTML part only and a small attachment.
+MAIL_HTML_ATTACHMENT = """From: {email_from}
+To: {to}
+Cc: {cc}
+Subject: {subject}
+Message-ID: {msg_id}
+Date: Sun, 22 Nov 2026 10:00:00 +0000
+MIME-Version: 1.0
+{extra}Content-Type: multipart/mixed; boundary="crm-case-boundary"
+
+--crm-case-boundary
+Content-Type: text/html; charset="utf-8"
+
+<p>The printer <b>prints blank pages</b>.</p>
+--crm-case-boundary
+Content-Type: text/plain; name="printer.log"
+Content-Disposition: attachment; filename="printer.log"
+Content-Transfer-Encoding: base64
+
+ZXJyb3IgNDIK
+--crm-case-boundary--
+"""
+
+
+class CrmCaseGatewayCommon(CrmCaseCommon):
+    """Sections with addresses on a test alias domain, and mail helpers."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._init_mail_gateway()
+        cls.section_level1.write({"alias_name": "support"})
+        cls.section_sales.write({"alias_name": "sales"})
+        cls.support_email = f"support@{cls.alias_domain}"
+        cls.sales_email = f"sales@{cls.alias_domain}"
+        cls.stranger_email = "mallory@attacker.example.net"
+
+    def _new_msg_id(self):
+        return f"<{time.time():.7f}.{id(self)}-crm-case@test.example.com>"
+
+    def _mail(self, template=MAIL_TEXT, **values):
+        values.setdefault("email_from", "Carla Contact <carla@customer.example.com>")
+        values.setdefault("to", self.support_email)
+        values.setdefault("cc", "")
+        values.setdefault("subject", "Printer prints blank pages")
+        values.setdefault("msg_id", self._new_msg_id())
+        values.setdefault("extra", "")
+        values.setdefault("body", "Hello, our printer prints blank pages.")
+        return template.format(**values)
+
+    def _process(self, template=MAIL_TEXT, model=None, **values):
+        """Run a mail through the gateway as the mail fetcher does, return the
+        case it reached."""
+        raw = self._mail(template=template, **values)
+        case_id = (
+            self.env["mail.thread"].sudo().message_process(model, raw.encode("utf-8"))
+        )
+        return self.env["crm.case"].browse(case_id)
+
+    def _extra(self, **headers):
+        return "".join(
+            f"{name.replace('_', '-')}: {value}\n" for name, value in headers.items()
+        )
