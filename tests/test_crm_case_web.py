@@ -111,7 +111,7 @@ class TestCrmCaseWebClient(HttpCase):
             user_id=self.manager.id,
         )
         today = now.date()
-        self.env["crm.case"].create(
+        meetings = self.env["crm.case"].create(
             [
                 {
                     "name": name,
@@ -145,3 +145,6 @@ class TestCrmCaseWebClient(HttpCase):
         with patcher:
             self.start_tour("/odoo", "crm_case_all_views_tour", login="web_manager")
         self._check_screenshots(shots, ["meeting_calendar"])
+        # The meeting stretched in the week view lasts longer.
+        meetings.invalidate_recordset()
+        self.assertGreater(meetings[0].duration, 1.5)

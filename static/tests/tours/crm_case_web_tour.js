@@ -1,3 +1,4 @@
+import { drag, hover } from "@odoo/hoot-dom";
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
@@ -286,5 +287,34 @@ registry.category("web_tour.tours").add("crm_case_all_views_tour", {
             trigger: ".o_calendar_renderer .fc-event:contains('Views meeting')",
         },
         ...screenshot("meeting_calendar", ".o_calendar_renderer .fc-event:contains('Views standup')"),
+        {
+            trigger: ".o_view_scale_selector .scale_button_selection",
+            run: "click",
+        },
+        {
+            trigger: ".o_scale_button_week",
+            run: "click",
+        },
+        {
+            content: "Stretch the meeting: its duration grows",
+            trigger: ".fc-timegrid-event:contains('Views meeting')",
+            async run(helpers) {
+                const event = helpers.anchor;
+                event.scrollIntoView({ block: "center" });
+                await hover(event.querySelector(".fc-event-main"));
+                // The handle only shows under a real mouse: show it to grab it.
+                const resizer = event.querySelector(".fc-event-resizer-end");
+                Object.assign(resizer.style, { display: "block", height: "4px", bottom: "0" });
+                const { moveTo, drop } = await drag(resizer);
+                await moveTo(resizer, { position: { y: 20 }, relative: true });
+                await moveTo(resizer, { position: { y: 90 }, relative: true });
+                await drop();
+            },
+        },
+        {
+            content: "The stretched meeting was saved",
+            trigger: ".o_calendar_renderer .fc-timegrid-event:contains('Views standup')",
+            run: () => new Promise((resolve) => setTimeout(resolve, 1000)),
+        },
     ],
 });
