@@ -495,9 +495,12 @@ class CrmCase(models.Model):
 
         :param recipients: list of email addresses
         :param attachments: ir.attachment records to attach
-        :return: the mail.mail record
+        :return: the mail.mail record, empty when the case answers a robot
         """
         self.ensure_one()
+        if self._is_gateway_auto_submitted():
+            # Never answer an auto-reply or a bounce: two robots would loop.
+            return self.env["mail.mail"]
         sender = self._get_automated_mail_sender()
         if not sender:
             raise UserError(

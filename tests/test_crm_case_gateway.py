@@ -264,6 +264,26 @@ class TestCrmCaseGateway(CrmCaseGatewayCommon):
             self._process(subject="Human", extra=self._extra(Auto_Submitted="no"))
         self.assertEqual(len(self._new_mails), 1, "Auto-Submitted: no is a human")
 
+    def test_rules_send_no_mail_to_robots(self):
+        self.env["crm.case.rule"].search([]).active = False
+        self.env["crm.case.rule"].create(
+            {
+                "name": "Thank the partner for every new case",
+                "trg_state_from": "none",
+                "act_mail_to_partner": True,
+                "act_mail_body": "We have your case %(case_id)s.",
+            }
+        )
+        with self.mock_mail_gateway():
+            robot_case = self._process(
+                subject="Robot", extra=self._extra(Auto_Submitted="auto-replied")
+            )
+            self.assertTrue(robot_case.rule_log_ids, "the rule fired")
+            self.assertFalse(self._new_mails, "but wrote nothing to a robot")
+            human_case = self._process(subject="Human")
+            self.assertEqual(len(self._new_mails), 1)
+            self.assertEqual(self._new_mails.res_id, human_case.id)
+
     def test_auto_reply_of_responsible_does_not_close(self):
         case = self._open_case_of_carla()
         self._tagged_reply(
