@@ -642,6 +642,11 @@ class CrmCase(models.Model):
 
     def init(self):
         res = super().init()
+        # Time rules counting from the creation date search on it.
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS crm_case_create_date_index "
+            "ON crm_case (create_date)"
+        )
         # The same incoming mail is recorded once on the cases, even when two
         # fetches or mailgates deliver it at the same time: the second insert
         # waits for the first transaction and then fails on this index.

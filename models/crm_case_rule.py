@@ -421,7 +421,19 @@ class CrmCaseRule(models.Model):
         trigger = SQL(
             "(%s + %s::interval)", SQL(TRIGGER_DATE_SQL[self.trg_date_type]), interval
         )
-        query.add_where(SQL("%s <= %s", trigger, fields.Datetime.now()))
+        now = fields.Datetime.now()
+        query.add_where(SQL("%s <= %s", trigger, now))
+        if self.trg_date_type != "action_last":
+            # The same bound on the bare column, a few days wide for the month
+            # lengths, lets PostgreSQL use the index of the date.
+            query.add_where(
+                SQL(
+                    "%s <= (%s::timestamp - %s::interval + interval '4 days')",
+                    SQL(TRIGGER_DATE_SQL[self.trg_date_type]),
+                    now,
+                    interval,
+                )
+            )
         if self.only_new_cases:
             query.add_where(SQL("%s >= %s", trigger, self.date_activated))
         query.add_where(
@@ -462,10 +474,27 @@ class CrmCaseRule(models.Model):
                 self._commit_batch()
 
     def _fire_batch(self, due):
+        """Fire the time rule on a batch of due cases: one claim, one write and
+        one log update for the whole batch; when an action fails, the batch is
+        rolled back and replayed case by case so that only the failing cases
+        are set aside.
+
+        :param due: list of (case id, trigger instant)
+        """
         self.ensure_one()
-        cases = self.env["crm.case"].browse([case_id for case_id, _instant in due])
-        for case, (_case_id, instant) in zip(cases, due, strict=True):
-            self._fire(case, instant, time_rule=True)
+        Log = self.env["crm.case.rule.log"].sudo()
+        log_ids = Log._claim_many(self, due)
+        if not log_ids:
+            return
+        cases = self.env["crm.case"].browse(list(log_ids))
+        try:
+            with self.env.cr.savepoint():
+                self._run_actions(cases, depth=1)
+        except Exception:  # noqa: BLE001 - replayed one by one below
+            for case in cases:
+                self._fire_claimed(case, log_ids[case.id], depth=1)
+        else:
+            Log.browse(list(log_ids.values())).write({"state": "done", "error": False})
         cases.invalidate_recordset()
 
     @api.model
@@ -482,36 +511,59 @@ class CrmCaseRule(models.Model):
     def _fire(self, case, instant, time_rule, depth=1):
         """Fire the rule on one case, at most once per trigger instant.
 
+        :return: True when the actions ran
+        """
+        self.ensure_one()
+        log_id = self.env["crm.case.rule.log"]._claim(self, case, instant, time_rule)
+        return bool(log_id) and self._fire_claimed(case, log_id, depth)
+
+    def _fire_claimed(self, case, log_id, depth):
+        """Run the actions for a claimed log line and record the outcome.
+
         The log line is claimed before the actions run, in the same transaction:
         a second worker, or a run after a crash, finds it and does nothing.
         A failing action is rolled back and written on the log line, so that
         the other cases and rules go on; it is retried on the next runs.
-
-        :return: True when the actions ran
         """
-        self.ensure_one()
-        Log = self.env["crm.case.rule.log"]
-        log_id = Log._claim(self, case, instant, time_rule)
-        if not log_id:
-            return False
+        log = self.env["crm.case.rule.log"].sudo().browse(log_id)
         try:
             with self.env.cr.savepoint():
-                # sudo: rules are set up by managers and act whatever the rights of
-                # the user whose change triggered them.
-                context = dict(self.env.context, crm_case_rule_depth=depth)
-                self.sudo().with_context(context)._apply_actions(
-                    case.sudo().with_context(context)
-                )
+                self._run_actions(case, depth)
         except Exception as error:  # noqa: BLE001 - recorded on the log, retried
             _logger.exception("Case rule %s failed on case %s", self.id, case.id)
-            Log.browse(log_id).sudo().write({"state": "failed", "error": str(error)})
+            log.write({"state": "failed", "error": str(error)})
             return False
-        Log.browse(log_id).sudo().write({"state": "done", "error": False})
+        log.write({"state": "done", "error": False})
         return True
 
-    def _apply_actions(self, case):
+    def _run_actions(self, cases, depth):
+        # sudo: rules are set up by managers and act whatever the rights of
+        # the user whose change triggered them.
+        context = dict(self.env.context, crm_case_rule_depth=depth)
+        self.sudo().with_context(context)._apply_actions(
+            cases.sudo().with_context(context)
+        )
+
+    def _apply_actions(self, cases):
         self.ensure_one()
-        case.write(self._prepare_case_values(case))
+        cases.write(self._prepare_case_values())
+        if self._has_per_case_actions():
+            for case in cases:
+                self._apply_case_actions(case)
+
+    def _has_per_case_actions(self):
+        return bool(
+            self.act_email_cc
+            or self.act_watch_actor
+            or self.act_state
+            or self.act_remind_user
+            or self.act_remind_partner
+            or self.act_mail_body
+            or self.act_mail_template_id
+            or self.server_action_id
+        )
+
+    def _apply_case_actions(self, case):
         new_watchers = self._get_new_watchers(case)
         if new_watchers:
             case.email_cc = ", ".join(filter(None, [case.email_cc, *new_watchers]))
@@ -528,7 +580,7 @@ class CrmCaseRule(models.Model):
                 active_model="crm.case", active_id=case.id, active_ids=case.ids
             ).run()
 
-    def _prepare_case_values(self, case):
+    def _prepare_case_values(self):
         values = {"date_action_last": fields.Datetime.now()}
         if self.act_section_id:
             values["section_id"] = self.act_section_id.id

@@ -1,0 +1,234 @@
+"""Benchmark of the case rule checker against base_automation time rules.
+
+Run from the repository root (not part of ``make test``)::
+
+    python3 bench/rules/bench_rules.py [--cases 100000] [--sections 20]
+        [--rules 20] [--due 10000] [--db crm_case_bench_rules] [--keep]
+
+It creates a fresh database with crm_case and base_automation (no demo data),
+inserts the cases in bulk (80 % open), then times on the same data:
+
+1. the crm_case checker with nothing due, with ``--due`` cases due, and again
+   once they have all fired;
+2. the same conditions written as base_automation time-triggered rules, and
+   the time of base_automation's checker, with the ratio.
+"""
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO_ROOT, "tools"))
+
+import odoo_setup  # noqa: E402
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100000)
+    parser.add_argument("--sections", type=int, default=20)
+    parser.add_argument("--rules", type=int, default=20)
+    parser.add_argument("--due", type=int, default=10000)
+    parser.add_argument("--db", default="crm_case_bench_rules")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    return parser.parse_args()
+
+
+def peak_memory_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def create_database(args, addons_dir):
+    subprocess.run(["dropdb", "--if-exists", args.db], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-d",
+            args.db,
+            "-i",
+            "crm_case,base_automation",
+            "--without-demo=all",
+            "--stop-after-init",
+            f"--addons-path={addons_dir}",
+            f"--data-dir={addons_dir}/data",
+            "--log-level=warn",
+            "--http-port=0",
+        ],
+        check=True,
+    )
+
+
+def populate(env, args):
+    cr = env.cr
+    sections = env["crm.case.section"].create(
+        [{"name": f"Bench {i}", "code": f"b{i}"} for i in range(args.sections)]
+    )
+    env.flush_all()
+    cr.execute(
+        """
+        INSERT INTO crm_case (name, section_id, company_id, priority, state,
+                              date, create_date, write_date, create_uid,
+                              write_uid, user_id, active, duration)
+        SELECT 'Case ' || n, (%(sections)s::int[])[1 + n %% %(nsections)s],
+               %(company)s, '3',
+               CASE WHEN n %% 5 = 0 THEN 'done' ELSE 'open' END,
+               now() at time zone 'UTC', now() at time zone 'UTC',
+               now() at time zone 'UTC', 1, 1, 2, true, 1.0
+          FROM generate_series(1, %(cases)s) n
+        """,
+        {
+            "sections": sections.ids,
+            "nsections": args.sections,
+            "company": env.company.id,
+            "cases": args.cases,
+        },
+    )
+    cr.execute("ANALYZE crm_case")
+    return sections
+
+
+def make_due(env, due, now):
+    """Put the case date of ``due`` open cases 3 days back, the rest now."""
+    env.cr.execute(
+        "UPDATE crm_case SET date = %s, priority = '3'",
+        (now,),
+    )
+    env.cr.execute(
+        """
+        UPDATE crm_case SET date = %s
+         WHERE id IN (SELECT id FROM crm_case WHERE state = 'open'
+                      ORDER BY id LIMIT %s)
+        """,
+        (now - timedelta(days=3), due),
+    )
+    env.cr.execute("DELETE FROM crm_case_rule_log")
+    env.cr.commit()
+    env.invalidate_all()
+
+
+def timed(label, func):
+    from odoo import sql_db
+
+    queries = sql_db.sql_counter
+    start = time.perf_counter()
+    result = func()
+    seconds = time.perf_counter() - start
+    print(
+        f"{label:<48} {seconds:8.2f} s  {sql_db.sql_counter - queries:8d} queries"
+        f"  peak {peak_memory_mb():7.0f} MB  result {result}"
+    )
+    return seconds
+
+
+def main():
+    args = parse_args()
+    odoo_setup.require_odoo()
+    odoo_setup.require_postgresql()
+    addons_dir = odoo_setup.make_addons_dir("crm_case_bench_")
+    os.makedirs(os.path.join(addons_dir, "data"), exist_ok=True)
+    print(
+        f"crm_case rules bench: {args.cases} cases, {args.sections} sections, "
+        f"{args.rules} time rules, {args.due} due"
+    )
+    create_database(args, addons_dir)
+
+    import odoo
+    from odoo import fields
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(
+        [f"--addons-path={addons_dir}", f"--data-dir={addons_dir}/data"]
+    )
+    registry = Registry(args.db)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        sections = populate(env, args)
+        cr.commit()
+        Rule = env["crm.case.rule"]
+        rules = Rule.create(
+            [
+                {
+                    "name": f"Bench rule {i}",
+                    "trg_state_from": "open",
+                    "trg_state_to": "open",
+                    "trg_section_id": sections[i % len(sections)].id,
+                    "trg_date_type": "date",
+                    "trg_date_range": 2,
+                    "trg_date_range_type": "day",
+                    "act_priority": "1",
+                }
+                for i in range(args.rules)
+            ]
+        )
+        cr.commit()
+        now = fields.Datetime.now()
+
+        print("-- crm_case checker (crm.case.rule._check_time_rules, commit per batch)")
+        make_due(env, 0, now)
+        ours_nothing = timed("nothing due", lambda: rules._check_time_rules())
+        make_due(env, args.due, now)
+        ours = timed(f"{args.due} due", lambda: rules._check_time_rules())
+        timed("again, all fired", lambda: rules._check_time_rules())
+        ours_memory = peak_memory_mb()
+
+        print("-- base_automation checker (base.automation._check)")
+        rules.write({"active": False})
+        model = env["ir.model"]._get("crm.case")
+        date_field = env["ir.model.fields"]._get("crm.case", "date")
+        Automation = env["base.automation"]
+        automations = Automation.create(
+            [
+                {
+                    "name": f"Bench automation {i}",
+                    "model_id": model.id,
+                    "trigger": "on_time",
+                    "trg_date_id": date_field.id,
+                    "trg_date_range": 2,
+                    "trg_date_range_type": "day",
+                    "filter_domain": repr(
+                        [
+                            ("state", "=", "open"),
+                            ("section_id", "=", sections[i % len(sections)].id),
+                        ]
+                    ),
+                    "action_server_ids": [
+                        fields.Command.create(
+                            {
+                                "name": f"Bench action {i}",
+                                "model_id": model.id,
+                                "state": "code",
+                                "code": "record.write({'priority': '1'})",
+                            }
+                        )
+                    ],
+                }
+                for i in range(args.rules)
+            ]
+        )
+        make_due(env, 0, now)
+        cr.commit()
+        theirs_nothing = timed("nothing due", lambda: Automation._check(automatic=True))
+        make_due(env, args.due, now)
+        automations.write({"last_run": False})
+        cr.commit()
+        theirs = timed(f"{args.due} due", lambda: Automation._check(automatic=True))
+        print("-- result")
+        print(f"crm_case peak memory: {ours_memory:.0f} MB")
+        ratio = theirs_nothing / ours_nothing
+        print(f"ratio base_automation / crm_case, nothing due: {ratio:.1f}x")
+        print(f"ratio base_automation / crm_case, {args.due} due: {theirs / ours:.1f}x")
+    if not args.keep:
+        Registry.delete(args.db)
+        odoo.sql_db.close_db(args.db)
+        subprocess.run(["dropdb", "--if-exists", args.db], check=False)
+
+
+if __name__ == "__main__":
+    main()
