@@ -2,6 +2,8 @@ import logging
 import re
 import threading
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, email_normalize, email_split
@@ -546,10 +548,48 @@ class CrmCaseRule(models.Model):
 
     def _apply_actions(self, cases):
         self.ensure_one()
-        cases.write(self._prepare_case_values())
+        values = self._prepare_case_values()
+        tracked = [name for name in values if name in cases._track_get_fields()]
+        if len(cases) > 1 and tracked:
+            # A batch of the checker: one history note per case written in one
+            # statement, instead of one tracking message per case.
+            before = {case.id: {name: case[name] for name in tracked} for case in cases}
+            cases.with_context(tracking_disable=True).write(values)
+            cases._message_log_batch(self._get_change_notes(cases, before))
+        else:
+            cases.write(values)
         if self._has_per_case_actions():
             for case in cases:
                 self._apply_case_actions(case)
+
+    def _get_change_notes(self, cases, before):
+        """History notes of the fields the rule changed: {case id: html}."""
+        notes = {}
+        for case in cases:
+            changes = []
+            for name, old_value in before[case.id].items():
+                field = case._fields[name]
+                old_text = self._display_value(field, old_value, case)
+                new_text = self._display_value(field, case[name], case)
+                if old_text != new_text:
+                    changes.append(
+                        _(
+                            "%(field)s: %(old)s → %(new)s",
+                            field=field._description_string(self.env),
+                            old=old_text,
+                            new=new_text,
+                        )
+                    )
+            notes[case.id] = Markup("<p>%s</p><ul>%s</ul>") % (
+                _("Changed by the rule %(rule)s:", rule=self.name),
+                Markup("").join(Markup("<li>%s</li>") % change for change in changes),
+            )
+        return notes
+
+    def _display_value(self, field, value, case):
+        if field.type == "selection":
+            return dict(field._description_selection(self.env)).get(value) or "/"
+        return field.convert_to_display_name(value, case) or "/"
 
     def _has_per_case_actions(self):
         return bool(

@@ -378,6 +378,23 @@ class TestCrmCaseRule(CrmCaseCommon):
         self.assertFalse(due.rule_log_ids)
         self.assertEqual(due.priority, "3")
 
+    def test_checker_batch_writes_the_history(self):
+        rule = self.Rule.create(
+            {
+                "name": "Raise old cases",
+                "trg_date_type": "create",
+                "trg_date_range": 1,
+                "act_priority": "1",
+            }
+        )
+        cases = self._time_case() | self._time_case(name="second")
+        self._check_at("2026-05-05 09:00:00")
+        for case in cases:
+            self.assertEqual(case.priority, "1")
+            notes = case.message_ids.filtered(lambda m: rule.name in (m.body or ""))
+            self.assertEqual(len(notes), 1)
+            self.assertIn("Priority: Normal → Highest", notes.body)
+
     def test_run_now_button(self):
         rule = self.Rule.create(
             {"name": "Now", "trg_date_type": "create", "act_priority": "1"}
