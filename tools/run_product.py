@@ -46,7 +46,10 @@ def main():
         "--db-filter",
         f"^{DATABASE}$",
     ]
-    if not database_has_module(DATABASE):
+    if database_has_module(DATABASE):
+        # Later runs keep the data and bring the module up to the checkout.
+        args += ["--update", odoo_setup.ADDON_NAME]
+    else:
         # First run: install with demo data (Odoo 18 loads it by default).
         args += ["--init", odoo_setup.ADDON_NAME]
     from odoo.cli.server import main as odoo_main
