@@ -17,6 +17,14 @@ import json
 section = env["crm.case.section"].create({"name": "Lifecycle Section", "code": "lc"})
 case = env["crm.case"].create({"name": "Lifecycle Case", "section_id": section.id})
 case.message_post(body="Lifecycle note")
+wizard = env["crm.case.section.menu.create"].create({
+    "base_name": "Lifecycle", "section_id": section.id,
+    "parent_menu_id": env.ref("crm_case.crm_case_menu_root").id,
+})
+wizard.action_create_menus()
+generated = env["crm.case.section.menu"].search([("section_id", "=", section.id)])
+renamed = generated.menu_id.filtered(lambda menu: menu.name.startswith("My "))[:1]
+renamed.name = "Personal name"
 counts = {
     name: env[name].with_context(active_test=False).search_count([])
     for name in sorted(env.registry)
@@ -25,7 +33,7 @@ counts = {
 }
 env.cr.commit()
 print("SNAPSHOT " + json.dumps({"counts": counts, "case": case.id,
-      "messages": len(case.message_ids)}))
+      "messages": len(case.message_ids), "renamed": renamed.id}))
 """
 
 CHECK_SCRIPT = """
@@ -37,6 +45,8 @@ if not case or case.name != "Lifecycle Case":
     problems.append("the case is gone")
 elif len(case.message_ids) < snapshot["messages"]:
     problems.append("the case lost messages")
+if env["ir.ui.menu"].browse(snapshot["renamed"]).exists().name != "Personal name":
+    problems.append("a renamed generated menu lost its name")
 for name, count in snapshot["counts"].items():
     now = env[name].with_context(active_test=False).search_count([])
     if now < count:
@@ -77,6 +87,11 @@ LEFTOVER_QUERIES = [
         " AND (table_name LIKE 'crm_case%%' OR column_name LIKE '%%case_section%%')",
     ),
     ("tables", "SELECT count(*) FROM pg_tables WHERE tablename = 'crm_case'"),
+    (
+        "generated menus",
+        "SELECT count(*) FROM ir_ui_menu WHERE name::text LIKE '%%Lifecycle%%'"
+        " OR name::text LIKE '%%Personal name%%'",
+    ),
 ]
 
 
