@@ -248,6 +248,20 @@ class TestCrmCaseSectionMenu(CrmCaseCommon):
         self._run_wizard(self.section_sales, "Opportunities", self.sales_menu)
         self.assertEqual(by_key["root"].menu_id.parent_id, self.sales_menu)
 
+    def test_generated_names_are_translatable(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        lines = self._run_wizard(self.section_sales, "Opportunities", self.crm_menu)
+        my_menu = self._lines_by_key(lines)["my"].menu_id
+        my_menu.with_context(lang="fr_FR").name = "Mes opportunités"
+        self.assertEqual(my_menu.with_context(lang="fr_FR").name, "Mes opportunités")
+        self.assertEqual(my_menu.with_context(lang="en_US").name, "My Opportunities")
+        self._run_wizard(self.section_sales, "Opportunities", self.crm_menu)
+        self.assertEqual(
+            my_menu.with_context(lang="fr_FR").name,
+            "Mes opportunités",
+            "running the wizard again keeps the translation",
+        )
+
     def test_rerun_recreates_deleted_menu(self):
         lines = self._run_wizard(self.section_sales, "Opportunities", self.crm_menu)
         by_key = self._lines_by_key(lines)
