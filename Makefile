@@ -7,8 +7,9 @@ PYTHON ?= python3
 run:
 	$(PYTHON) tools/run_product.py
 
+# make test TAGS=/crm_case:TestCaseReport runs only those tests (no lifecycle).
 test:
-	$(PYTHON) tools/run_tests.py
+	$(PYTHON) tools/run_tests.py $(TAGS)
 
 lint:
 	$(PYTHON) tools/lint.py
