@@ -19,7 +19,9 @@ import sys
 
 import polib
 
-I18N_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "i18n")
+I18N_DIR = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "i18n"
+)
 PLACEHOLDER = re.compile(
     r"%\(\w+\)[sdf]|%[sdf%]|\{\{.*?\}\}|</?[A-Za-z][\w-]*|\sclass=\"[^\"]*\"|\s[\w-]+(?==\")"
 )
@@ -33,7 +35,9 @@ def placeholders(text):
 def lacking_entries(pot, po):
     """Return (missing, mismatched): pot entries lacking a translation, and
     translated entries whose placeholders differ from their msgid's."""
-    translated = {entry.msgid: entry for entry in po if entry.msgid and not entry.obsolete}
+    translated = {
+        entry.msgid: entry for entry in po if entry.msgid and not entry.obsolete
+    }
     missing, mismatched = [], []
     for entry in pot:
         done = translated.get(entry.msgid)
@@ -71,7 +75,9 @@ def main():
         for entry in missing:
             print(entry.msgid.replace("\n", "\\n"))
     for entry in mismatched:
-        print(f"placeholders differ: {entry.msgid!r} -> {entry.msgstr!r}", file=sys.stderr)
+        print(
+            f"placeholders differ: {entry.msgid!r} -> {entry.msgstr!r}", file=sys.stderr
+        )
     if missing or mismatched:
         print(
             f"{len(missing)} untranslated, {len(mismatched)} with other placeholders "
