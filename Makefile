@@ -2,7 +2,7 @@
 # PostgreSQL reachable with the libpq defaults.
 PYTHON ?= python3
 
-.PHONY: run test lint pot untranslated
+.PHONY: run test lint pot untranslated screenshots
 
 run:
 	$(PYTHON) tools/run_product.py
@@ -20,3 +20,7 @@ pot:
 # Terms of the pot that i18n/fr.po lacks (LANG_PO=de for another language).
 untranslated:
 	$(PYTHON) tools/untranslated.py $(LANG_PO)
+
+# Refresh the README's pictures with the browser tours.
+screenshots:
+	$(PYTHON) tools/screenshots.py
