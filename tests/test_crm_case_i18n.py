@@ -143,6 +143,13 @@ class TestCrmCaseI18n(TransactionCase):
             ["5", "Très basse"], [list(pair) for pair in description["selection"]]
         )
 
+    def test_french_views(self):
+        env = self._load_french()
+        arch = env["crm.case"].get_views([(False, "form")])["views"]["form"]["arch"]
+        for label in ("Historiser", "Envoyer au partenaire et historiser", "Escalader"):
+            self.assertIn(f'string="{label}"', arch)
+        self.assertNotIn('string="Historize"', arch)
+
     def test_french_user_gets_french_errors(self):
         self._load_french()
         french_user = new_test_user(
