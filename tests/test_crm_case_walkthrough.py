@@ -22,7 +22,9 @@ class TestCrmCaseWalkthrough(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        alias_domain = cls.env["mail.alias.domain"].create({"name": "example.com"})
+        AliasDomain = cls.env["mail.alias.domain"]
+        alias_domain = AliasDomain.search([("name", "=", "example.com")])
+        alias_domain = alias_domain or AliasDomain.create({"name": "example.com"})
         cls.company = cls.env["res.company"].create(
             {"name": "Walk-through Company", "alias_domain_id": alias_domain.id}
         )
