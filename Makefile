@@ -2,7 +2,7 @@
 # PostgreSQL reachable with the libpq defaults.
 PYTHON ?= python3
 
-.PHONY: run test lint pot
+.PHONY: run test lint pot untranslated screenshots
 
 run:
 	$(PYTHON) tools/run_product.py
@@ -16,3 +16,11 @@ lint:
 
 pot:
 	$(PYTHON) tools/export_pot.py
+
+# Terms of the pot that i18n/fr.po lacks (LANG_PO=de for another language).
+untranslated:
+	$(PYTHON) tools/untranslated.py $(LANG_PO)
+
+# Refresh the README's pictures with the browser tours.
+screenshots:
+	$(PYTHON) tools/screenshots.py

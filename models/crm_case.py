@@ -205,7 +205,10 @@ class CrmCase(models.Model):
     def _check_categ_id(self):
         for case in self:
             categ_section = case.categ_id.section_id
-            if categ_section and categ_section != case.section_id:
+            # A category of a sub-section stays valid: an escalated case keeps it.
+            if categ_section and not categ_section.parent_path.startswith(
+                case.section_id.parent_path or "-"
+            ):
                 raise ValidationError(
                     _(
                         "The category %(categ)s belongs to the section "

@@ -145,6 +145,17 @@ class TestCrmCaseWorkflow(CrmCaseCommon):
         with self.assertRaisesRegex(ValidationError, "belongs to the section"):
             case.section_id = self.section_sales
 
+    def test_escalate_keeps_the_category_of_the_sub_section(self):
+        case = self._case_in_state("open")
+        case.categ_id = self.categ_fault
+        case.action_escalate()
+        self.assertEqual(case.section_id, self.section_level2)
+        self.assertEqual(case.categ_id, self.categ_fault)
+        with self.assertRaisesRegex(ValidationError, "belongs to the section"):
+            self._create_case(
+                section_id=self.section_sales.id, categ_id=self.categ_fault.id
+            )
+
     def test_copy_resets_state(self):
         case = self._case_in_state("done")
         duplicate = case.copy()
