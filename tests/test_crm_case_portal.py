@@ -254,6 +254,45 @@ class TestCrmCasePortal(CrmCasePortalCommon):
             "Let me in", " ".join(self.other_case.message_ids.mapped("body"))
         )
 
+    def _upload(self, case, csrf_token):
+        return self.url_open(
+            "/mail/attachment/upload",
+            data={
+                "csrf_token": csrf_token,
+                "thread_id": case.id,
+                "thread_model": "crm.case",
+                "is_pending": "true",
+            },
+            files={"ufile": ("photo.txt", b"a photo of the jam", "text/plain")},
+        )
+
+    def test_chatter_reply_with_file(self):
+        self.authenticate("portal_carla", "portal_carla")
+        token = self._csrf_token("/my/cases/new")
+        response = self._upload(self.own_case, token)
+        self.assertEqual(response.status_code, 200)
+        attachment = response.json()["data"]["ir.attachment"][0]
+        self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": "crm.case",
+                "thread_id": self.own_case.id,
+                "post_data": {
+                    "body": "See the photo",
+                    "message_type": "comment",
+                    "subtype_xmlid": "mail.mt_comment",
+                    "attachment_ids": [attachment["id"]],
+                },
+                "attachment_tokens": [attachment["access_token"]],
+            },
+        )
+        message = self.own_case.message_ids.filtered(
+            lambda m: "See the photo" in (m.body or "")
+        )
+        self.assertEqual(message.attachment_ids.raw, b"a photo of the jam")
+        self.assertEqual(message.attachment_ids.res_id, self.own_case.id)
+        self.assertEqual(self._upload(self.other_case, token).status_code, 404)
+
     # ------------------------------------------------------------
     # New request
     # ------------------------------------------------------------
