@@ -797,11 +797,13 @@ class CrmCase(models.Model):
 
     def _gateway_apply_partner_reply(self):
         """Reopen a closed or pending case the partner answers, by mail or on
-        the portal."""
+        the portal. Unlike Open, it makes nobody responsible: neither the
+        gateway's user nor a portal user should become so."""
         if self.state == "done":
             self.action_draft()
         if self.state in ("draft", "pending"):
-            self.action_open()
+            now = fields.Datetime.now()
+            self._set_state("open", lambda case: {"date_open": case.date_open or now})
 
     def _gateway_apply_responsible_reply(self):
         target = self.section_id.gateway_reply_state
@@ -940,7 +942,7 @@ class CrmCase(models.Model):
         # sudo: portal users may not create cases; this is their one way in.
         case = self.sudo().create(
             {
-                "name": subject,
+                "name": subject[:GATEWAY_NAME_SIZE],
                 "description": plaintext2html(description) if description else False,
                 "section_id": section.id,
                 "categ_id": categ.id,

@@ -40,3 +40,5 @@ class TestCrmCasePortalTour(HttpCase):
         self.assertEqual(reply.message_type, "comment")
         # The answer went through the reply path: the draft case is open now.
         self.assertEqual(case.state, "open")
+        self.assertTrue(case.date_open)
+        self.assertFalse(case.user_id, "the customer's answer assigns nobody")
