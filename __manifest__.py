@@ -7,7 +7,7 @@
     "author": "crm_case developers",
     "website": "https://github.com/crm-case/crm_case",
     "license": "LGPL-3",
-    "depends": ["mail"],
+    "depends": ["mail", "portal"],
     "data": [
         "security/crm_case_groups.xml",
         "security/ir.model.access.csv",
@@ -21,10 +21,13 @@
         "views/res_partner_views.xml",
         "views/crm_case_gateway_views.xml",
         "views/crm_case_menus.xml",
+        "views/crm_case_portal_views.xml",
+        "views/crm_case_portal_templates.xml",
     ],
     "demo": [
         "demo/crm_case_demo.xml",
         "demo/crm_case_rule_demo.xml",
+        "demo/crm_case_portal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

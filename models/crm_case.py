@@ -3,9 +3,15 @@ import re
 
 from markupsafe import Markup
 
-from odoo import Command, _, api, fields, models
+from odoo import SUPERUSER_ID, Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import email_normalize, email_split, html2plaintext, plaintext2html
+from odoo.tools import (
+    email_normalize,
+    email_split,
+    formataddr,
+    html2plaintext,
+    plaintext2html,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -43,7 +49,9 @@ ALLOWED_TRANSITIONS = {
 class CrmCase(models.Model):
     _name = "crm.case"
     _description = "Case"
-    _inherit = ["mail.thread.cc", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
+    # Portal customers reply on the cases they may read (record rules).
+    _mail_post_access = "read"
     _order = "priority, date desc, id desc"
     _primary_email = "email_from"
     _check_company_auto = True
@@ -336,6 +344,7 @@ class CrmCase(models.Model):
                     from_section=source.complete_name,
                     to_section=target.complete_name,
                 ),
+                message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )
         self._fire_case_event("escalate", previous_states)
@@ -381,7 +390,10 @@ class CrmCase(models.Model):
         """Save the action text as an internal note of the history."""
         for case in self:
             body = case._get_action_text_html()
-            case.message_post(body=body, subtype_xmlid="mail.mt_note")
+            # A comment, as the chatter's notes: portal users cannot read it.
+            case.message_post(
+                body=body, message_type="comment", subtype_xmlid="mail.mt_note"
+            )
             case.write(
                 {"action_text": False, "date_action_last": fields.Datetime.now()}
             )
@@ -464,8 +476,10 @@ class CrmCase(models.Model):
     def _notify_get_reply_to(self, default=None):
         reply_to = super()._notify_get_reply_to(default=default)
         for case in self:
-            if case.section_id._get_gateway_reply_to():
-                reply_to[case.id] = case.section_id._get_gateway_reply_to()
+            # sudo: portal customers post on their cases without reading sections.
+            section = case.section_id.sudo()
+            if section._get_gateway_reply_to():
+                reply_to[case.id] = section._get_gateway_reply_to()
         return reply_to
 
     def _message_get_suggested_recipients(self):
@@ -782,10 +796,17 @@ class CrmCase(models.Model):
         if self.user_id and sender == email_normalize(self.user_id.email or ""):
             self._gateway_apply_responsible_reply()
         elif sender in self._gateway_partner_emails():
-            if self.state == "done":
-                self.action_draft()
-            if self.state in ("draft", "pending"):
-                self.action_open()
+            self._gateway_apply_partner_reply()
+
+    def _gateway_apply_partner_reply(self):
+        """Reopen a closed or pending case the partner answers, by mail or on
+        the portal. Unlike Open, it makes nobody responsible: neither the
+        gateway's user nor a portal user should become so."""
+        if self.state == "done":
+            self.action_draft()
+        if self.state in ("draft", "pending"):
+            now = fields.Datetime.now()
+            self._set_state("open", lambda case: {"date_open": case.date_open or now})
 
     def _gateway_apply_responsible_reply(self):
         target = self.section_id.gateway_reply_state
@@ -801,11 +822,17 @@ class CrmCase(models.Model):
             self.action_pending()
 
     def _gateway_send_acknowledgement(self):
-        """Tell the sender of a mail that its case was created."""
+        """Tell the sender of a mail that its case was created, when its section
+        says so."""
         self.ensure_one()
-        if not self.section_id.gateway_acknowledge or not email_normalize(
-            self.email_from or ""
-        ):
+        if not self.section_id.gateway_acknowledge:
+            return False
+        return self._send_acknowledgement()
+
+    def _send_acknowledgement(self):
+        """Mail the partner email the tag of its new case."""
+        self.ensure_one()
+        if not email_normalize(self.email_from or ""):
             return False
         body = Markup("<p>%s</p>") % _(
             "We received your request and opened the case [%(case_id)s] about it. "
@@ -849,3 +876,114 @@ class CrmCase(models.Model):
             if not subject.startswith(tag):
                 values["subject"] = f"{tag} {subject or self.name}"
         return values
+
+    # ------------------------------------------------------------
+    # Portal
+    # ------------------------------------------------------------
+
+    def _compute_access_url(self):
+        res = super()._compute_access_url()
+        for case in self:
+            case.access_url = f"/my/cases/{case.id}"
+        return res
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        message = super().message_post(**kwargs)
+        if self._is_portal_reply(message):
+            # A customer may not write on its case: its answer moves the case
+            # with the gateway's rights, as the same answer by mail would.
+            self.with_user(SUPERUSER_ID)._gateway_apply_partner_reply()
+        return message
+
+    def _is_portal_reply(self, message):
+        """Whether a posted message is a portal user's answer to the case."""
+        return (
+            len(self) == 1
+            and message.message_type == "comment"
+            and self.env.user._is_portal()
+            and not self.env.context.get("crm_case_new_request")
+        )
+
+    @api.model
+    def _get_portal_case_domain(self, partner):
+        """The cases of a partner's company: the portal rule's domain."""
+        commercial = partner.commercial_partner_id
+        return [
+            "|",
+            ("partner_id", "child_of", commercial.id),
+            ("partner_address_id", "child_of", commercial.id),
+        ]
+
+    @api.model
+    def _check_request_section(self, section, categ, public=False):
+        """Refuse a request in a section not offered to its sender."""
+        if section not in self.env["crm.case.section"]._get_portal_sections(public):
+            raise UserError(_("Choose one of the sections offered for requests."))
+        if categ and categ.section_id != section:
+            raise UserError(
+                _(
+                    "The category %(categ)s does not belong to the section "
+                    "%(section)s.",
+                    categ=categ.name,
+                    section=section.complete_name,
+                )
+            )
+
+    @api.model
+    def _portal_create_request(
+        self, section, subject, description, categ=None, attachments=None
+    ):
+        """Open a case for the portal user, as the gateway does for a mail.
+
+        :param attachments: list of (file name, content) to attach
+        :return: the new case, with sudo rights
+        """
+        categ = categ or self.env["crm.case.categ"]
+        self._check_request_section(section, categ)
+        partner = self.env.user.partner_id
+        # sudo: portal users may not create cases; this is their one way in.
+        case = self.sudo().create(
+            {
+                "name": subject[:GATEWAY_NAME_SIZE],
+                "description": plaintext2html(description) if description else False,
+                "section_id": section.id,
+                "categ_id": categ.id,
+                "partner_id": partner.commercial_partner_id.id,
+                "partner_address_id": partner.id,
+                "email_from": partner.email_formatted or False,
+                "user_id": False,
+            }
+        )
+        case.message_subscribe(partner_ids=partner.ids)
+        if attachments:
+            case.with_context(crm_case_new_request=True).message_post(
+                body=_("Files sent with the request."),
+                author_id=partner.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                attachments=attachments,
+            )
+        case._gateway_send_acknowledgement()
+        return case
+
+    @api.model
+    def _public_create_request(self, section, name, email, subject, description):
+        """Open a case from the public form and acknowledge it to the sender.
+
+        :return: the new case, with sudo rights
+        """
+        self._check_request_section(section, None, public=True)
+        if not email_normalize(email or ""):
+            raise UserError(_("Enter a valid email address."))
+        msg_dict = {
+            "subject": subject,
+            "body": plaintext2html(description or ""),
+            "email_from": formataddr((name or "", email)),
+        }
+        # sudo: the visitor has no rights; the values are built as for a mail.
+        values = self.sudo()._prepare_gateway_case_values(msg_dict)
+        values["section_id"] = section.id
+        case = self.sudo().create(values)
+        case._send_acknowledgement()
+        return case

@@ -74,6 +74,15 @@ class CrmCaseSection(models.Model):
         help="Send an automatic acknowledgement to the sender of a mail that "
         "creates a case (never to auto-replies or bounces).",
     )
+    portal_available = fields.Boolean(
+        string="Available on the Portal",
+        help="Portal users may open requests in this section from their portal.",
+    )
+    portal_public = fields.Boolean(
+        string="Public",
+        help="Anybody may open a request in this section with the public form, "
+        "without an account.",
+    )
     case_ids = fields.One2many("crm.case", "section_id", string="Cases")
     case_count = fields.Integer(compute="_compute_case_counts", string="Case Count")
     open_case_count = fields.Integer(
@@ -256,3 +265,17 @@ class CrmCaseSection(models.Model):
         """The address answers to the mails of the section's cases go to."""
         self.ensure_one()
         return self.reply_to or self.alias_email or False
+
+    # ------------------------------------------------------------
+    # Portal
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_portal_sections(self, public=False):
+        """The sections offered on the portal, or on the public form."""
+        field = "portal_public" if public else "portal_available"
+        # sudo: portal and public users may not read sections; these are only
+        # the ones offered to them, in their companies.
+        return self.sudo().search(
+            [(field, "=", True), ("company_id", "in", [False, *self.env.companies.ids])]
+        )

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import AccessError
 
 
 class ResPartner(models.Model):
@@ -39,8 +40,11 @@ class ResPartner(models.Model):
     def action_view_crm_cases(self):
         self.ensure_one()
         # The button is callable over RPC by any partner reader: refuse the
-        # users who may not read cases, as the form hides it from them.
+        # users who may not read cases, as the form hides it from them, and
+        # portal users, who read their own cases on the portal only.
         self.env["crm.case"].check_access("read")
+        if self.env.user.share:
+            raise AccessError(_("Only employees may open the cases of a partner."))
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_case.crm_case_action"
         )

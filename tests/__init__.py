@@ -14,3 +14,6 @@ from . import test_crm_case_gateway_dovecot
 from . import test_crm_case_gateway_concurrency
 from . import test_crm_case_gateway_tour
 from . import test_crm_case_walkthrough
+from . import test_crm_case_portal
+from . import test_crm_case_public_form
+from . import test_crm_case_portal_tour

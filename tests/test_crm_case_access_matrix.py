@@ -12,13 +12,14 @@ from .common import CrmCaseCommon
 # Per model, what each kind of user may do: r(ead) w(rite) c(reate) u(nlink).
 # A new model of the module fails the test until it is described here.
 EXPECTED_ACCESS = {
-    "crm.case": {"user": "rwc", "manager": "rwcu"},
+    "crm.case": {"user": "rwc", "manager": "rwcu", "portal": "r"},
     "crm.case.section": {"user": "r", "manager": "rwcu"},
     "crm.case.categ": {"user": "r", "manager": "rwcu"},
     "crm.case.rule": {"user": "r", "manager": "rwcu"},
     "crm.case.section.menu": {"user": "r", "manager": "rwcu"},
     "crm.case.mail.failure": {"manager": "rwcu"},
     "crm.case.rule.log": {"user": "r", "manager": "ru"},
+    "crm.case.web.request": {"manager": "ru"},
 }
 OUTSIDERS = ("internal", "portal", "public")
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
@@ -52,6 +53,7 @@ EXPECTED_BUTTONS = {
     "crm.case.section.menu": {},
     "crm.case.mail.failure": {"action_retry": "manager"},
     "crm.case.categ": {},
+    "crm.case.web.request": {},
     "res.partner": {"action_view_crm_cases": "user"},
 }
 

@@ -1,0 +1,2 @@
+from . import portal
+from . import public_form
