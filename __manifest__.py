@@ -21,6 +21,10 @@
         "views/res_partner_views.xml",
         "views/crm_case_gateway_views.xml",
         "views/crm_case_menus.xml",
+        "views/res_users_views.xml",
+        "report/crm_case_report_views.xml",
+        "report/crm_case_reports.xml",
+        "report/crm_case_templates.xml",
     ],
     "demo": [
         "demo/crm_case_demo.xml",

@@ -8,3 +8,4 @@ from . import crm_case_section_menu
 from . import mail_thread
 from . import fetchmail_server
 from . import crm_case_mail_failure
+from . import res_users

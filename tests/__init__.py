@@ -13,3 +13,5 @@ from . import test_crm_case_gateway
 from . import test_crm_case_gateway_dovecot
 from . import test_crm_case_gateway_concurrency
 from . import test_crm_case_gateway_tour
+from . import test_crm_case_report
+from . import test_crm_case_report_pdf
