@@ -15,3 +15,4 @@ from . import test_crm_case_gateway_concurrency
 from . import test_crm_case_gateway_tour
 from . import test_crm_case_report
 from . import test_crm_case_report_pdf
+from . import test_crm_case_report_tour
