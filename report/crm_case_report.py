@@ -151,7 +151,7 @@ class CrmCaseReport(models.Model):
         """The lines of the "Cases by User and Section" summary of these rows.
 
         :return: a list of dicts (user, section and the measures), sorted by
-            user then section, followed by the totals with user and section False
+            user then section, followed by the totals (empty user and section)
         """
         groups = self._read_group(
             [("id", "in", self.ids)],

@@ -271,6 +271,27 @@ class TestCrmCaseReport(CrmCaseCommon):
         self.assertEqual(by_month[("2024-01-01",)]["rule_log_count"], 3)
         self.assertEqual(by_month[("2024-02-01",)]["__count"], 3)
 
+    def test_summary_lines(self):
+        rows = (
+            self.env["crm.case.report"].with_user(self.case_user).browse(self.cases.ids)
+        )
+        lines = rows._get_summary_lines()
+        total = lines[-1]
+        self.assertFalse(total["user"] or total["section"])
+        self.assertEqual(total["__count"], len(self.cases))
+        self.assertAlmostEqual(
+            total["planned_revenue"], sum(self.cases.mapped("planned_revenue"))
+        )
+        by_key = {(line["user"], line["section"]): line for line in lines[:-1]}
+        self.assertEqual(len(by_key), len(lines) - 1)
+        # "Jan sales" closed in half a day, "Feb draft" is not closed.
+        senior_sales = by_key[self.senior_user, self.section_sales]
+        self.assertEqual(senior_sales["__count"], 2)
+        self.assertAlmostEqual(senior_sales["delay_close"], 0.5)
+        unassigned = by_key[self.env["res.users"], self.section_level2]
+        self.assertEqual(unassigned["__count"], 1)
+        self.assertIsNone(unassigned["delay_close"])
+
     def test_escalation_counter(self):
         case = self._create_case(name="Escalate me")
         self.assertEqual(case.escalation_count, 0)
