@@ -82,8 +82,9 @@ class CrmCaseReport(models.Model):
                 c.company_id AS company_id,
                 company.currency_id AS currency_id,
                 c.active AS active,
+                -- float8, not numeric: far lighter to average over every case
                 CASE WHEN c.state = 'done' AND c.date_closed IS NOT NULL
-                    THEN EXTRACT(EPOCH FROM c.date_closed - c.date) / 86400.0
+                    THEN EXTRACT(EPOCH FROM c.date_closed - c.date)::float8 / 86400
                 END AS delay_close,
                 COALESCE(c.planned_revenue, 0) AS planned_revenue,
                 COALESCE(c.planned_cost, 0) AS planned_cost,
