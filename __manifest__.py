@@ -23,6 +23,10 @@
         "views/crm_case_menus.xml",
         "views/crm_case_portal_views.xml",
         "views/crm_case_portal_templates.xml",
+        "views/res_users_views.xml",
+        "report/crm_case_report_views.xml",
+        "report/crm_case_reports.xml",
+        "report/crm_case_templates.xml",
     ],
     "demo": [
         "demo/crm_case_demo.xml",

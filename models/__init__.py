@@ -9,3 +9,4 @@ from . import mail_thread
 from . import fetchmail_server
 from . import crm_case_mail_failure
 from . import crm_case_web_request
+from . import res_users

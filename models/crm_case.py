@@ -160,6 +160,12 @@ class CrmCase(models.Model):
     rule_log_count = fields.Integer(
         compute="_compute_rule_log_count", string="Rule Firing Count"
     )
+    escalation_count = fields.Integer(
+        string="Escalations",
+        readonly=True,
+        copy=False,
+        help="How many times the case was escalated to a parent section.",
+    )
 
     _sql_constraints = [
         (
@@ -337,7 +343,13 @@ class CrmCase(models.Model):
         for case in self:
             source = case.section_id
             target = source.parent_id
-            case.write({"section_id": target.id, "user_id": target.user_id.id})
+            case.write(
+                {
+                    "section_id": target.id,
+                    "user_id": target.user_id.id,
+                    "escalation_count": case.escalation_count + 1,
+                }
+            )
             case.message_post(
                 body=_(
                     "Escalated from %(from_section)s to %(to_section)s.",

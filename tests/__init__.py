@@ -17,3 +17,6 @@ from . import test_crm_case_walkthrough
 from . import test_crm_case_portal
 from . import test_crm_case_public_form
 from . import test_crm_case_portal_tour
+from . import test_crm_case_report
+from . import test_crm_case_report_pdf
+from . import test_crm_case_report_tour

@@ -20,6 +20,7 @@ EXPECTED_ACCESS = {
     "crm.case.mail.failure": {"manager": "rwcu"},
     "crm.case.rule.log": {"user": "r", "manager": "ru"},
     "crm.case.web.request": {"manager": "ru"},
+    "crm.case.report": {"user": "r", "manager": "r"},
 }
 OUTSIDERS = ("internal", "portal", "public")
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
@@ -49,12 +50,15 @@ EXPECTED_BUTTONS = {
         "action_open_unclosed_cases": "user",
         "action_open_dashboard_cases": "user",
         "action_remove_generated_menus": "manager",
+        "action_view_case_report": "user",
     },
     "crm.case.section.menu": {},
     "crm.case.mail.failure": {"action_retry": "manager"},
     "crm.case.categ": {},
     "crm.case.web.request": {},
     "res.partner": {"action_view_crm_cases": "user"},
+    "res.users": {"action_view_case_report": "user"},
+    "crm.case.report": {"action_open_case": "user"},
 }
 
 
@@ -145,6 +149,8 @@ class TestCrmCaseAccessMatrix(CrmCaseCommon):
             "res.partner": self.customer_company,
             "crm.case.rule": self.env["crm.case.rule"].create({"name": "Matrix"}),
             "crm.case.rule.log": self.env["crm.case.rule.log"],
+            "crm.case.report": self.env["crm.case.report"].browse(case.id),
+            "res.users": self.case_user,
             "crm.case.mail.failure": self.env["crm.case.mail.failure"].create(
                 {"raw_message": base64.b64encode(b"Subject: matrix"), "error": "x"}
             ),

@@ -1,0 +1,333 @@
+"""Benchmark of the case statistics against crm's pipeline analysis.
+
+Run from the repository root (not part of ``make test``)::
+
+    python3 bench/report/bench_report.py [--cases 1000000] [--sections 20]
+        [--users 50] [--years 5] [--db crm_case_bench_report] [--keep]
+
+It creates a fresh database with crm_case and crm (no demo data), inserts
+``--cases`` cases and as many leads in bulk (spread over the sections or sales
+teams, the users and the months of ``--years`` years), then times, as a user
+reading through the record rules, what the web client asks for:
+
+1. the pivot grouped by month x section x user: the ``read_group`` calls of
+   every row and column header (month, then section > user), with the count,
+   the average delay to close and the revenue sums;
+2. the same groupings through ``_read_group`` only: the SQL and the ORM,
+   without the formatting of the groups for the web client (labels, domains);
+3. the graph opening (``web_read_group`` by user and section, count).
+
+The same is done for ``crm.lead`` grouped by month x sales team x user, and
+the ratios are printed (above 1: crm.lead is slower).
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO_ROOT, "tools"))
+
+import odoo_setup  # noqa: E402
+
+# Per model: the month field, the group field, the measures of the pivot.
+SUBJECTS = {
+    "crm.case.report": (
+        "date",
+        "section_id",
+        ["__count", "delay_close:avg", "planned_revenue:sum", "weighted_revenue:sum"],
+    ),
+    "crm.lead": (
+        "create_date",
+        "team_id",
+        ["__count", "day_close:avg", "expected_revenue:sum", "prorated_revenue:sum"],
+    ),
+}
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1000000)
+    parser.add_argument("--sections", type=int, default=20)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--db", default="crm_case_bench_report")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--reuse", action="store_true", help="time a database kept by --keep"
+    )
+    return parser.parse_args()
+
+
+def create_database(args, addons_dir):
+    subprocess.run(["dropdb", "--if-exists", args.db], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-d",
+            args.db,
+            "-i",
+            "crm_case,crm",
+            "--without-demo=all",
+            "--stop-after-init",
+            f"--addons-path={addons_dir}",
+            f"--data-dir={addons_dir}/data",
+            "--log-level=warn",
+            "--http-port=0",
+        ],
+        check=True,
+    )
+
+
+def create_users(env, args):
+    groups = [
+        env.ref("crm_case.group_crm_case_user").id,
+        env.ref("sales_team.group_sale_salesman_all_leads").id,
+    ]
+    users = (
+        env["res.users"]
+        .with_context(no_reset_password=True)
+        .create(
+            [
+                {
+                    "name": f"Bench User {i}",
+                    "login": f"bench_user_{i}",
+                    "groups_id": [(6, 0, groups)],
+                    "tz": "Europe/Brussels",
+                }
+                for i in range(args.users)
+            ]
+        )
+    )
+    env.flush_all()
+    return users
+
+
+# Shared by both tables: a case or lead ``n`` gets a random section/team, user
+# (one in ten unassigned), month of the last ``years`` years, and amounts.
+RANDOM_COLUMNS = """
+    (%(groups)s::int[])[1 + floor(random() * %(ngroups)s)::int] AS group_id,
+    CASE WHEN random() < 0.1 THEN NULL
+         ELSE (%(users)s::int[])[1 + floor(random() * %(nusers)s)::int]
+    END AS user_id,
+    (now() at time zone 'UTC')
+        - random() * (%(years)s * interval '365 days') AS date,
+    random() AS state_draw,
+    round((random() * 20000)::numeric, 2) AS revenue,
+    round((random() * 100)::numeric) AS probability,
+    random() * interval '30 days' AS delay
+"""
+
+
+def populate_cases(env, args, users):
+    cr = env.cr
+    sections = env["crm.case.section"].create(
+        [{"name": f"Bench {i}", "code": f"b{i}"} for i in range(args.sections)]
+    )
+    categs = env["crm.case.categ"].create(
+        [{"name": f"Bench category {i}"} for i in range(10)]
+    )
+    rule = env["crm.case.rule"].create({"name": "Bench rule", "active": False})
+    env.flush_all()
+    cr.execute(
+        f"""
+        INSERT INTO crm_case (name, section_id, categ_id, user_id, company_id,
+                              priority, state, date, date_closed,
+                              planned_revenue, planned_cost, probability,
+                              escalation_count, create_date, write_date,
+                              create_uid, write_uid, active, duration)
+        SELECT 'Case ' || n, r.group_id,
+               (%(categs)s::int[])[1 + n %% 10], r.user_id, %(company)s,
+               (1 + n %% 5)::varchar,
+               CASE WHEN r.state_draw < 0.5 THEN 'done'
+                    WHEN r.state_draw < 0.6 THEN 'cancel'
+                    WHEN r.state_draw < 0.8 THEN 'open'
+                    WHEN r.state_draw < 0.9 THEN 'pending'
+                    ELSE 'draft' END,
+               r.date,
+               CASE WHEN r.state_draw < 0.5 THEN r.date + r.delay END,
+               r.revenue, round(r.revenue / 3, 2), r.probability,
+               CASE WHEN n %% 17 = 0 THEN 1 ELSE 0 END,
+               r.date, r.date, 1, 1, true, 1.0
+          FROM generate_series(1, %(count)s) n,
+               LATERAL (SELECT n AS seed, {RANDOM_COLUMNS}) r
+        """,
+        {
+            "groups": sections.ids,
+            "ngroups": len(sections),
+            "users": users.ids,
+            "nusers": len(users),
+            "years": args.years,
+            "categs": categs.ids,
+            "company": env.company.id,
+            "count": args.cases,
+        },
+    )
+    # One case in twenty has fired a rule.
+    cr.execute(
+        """
+        INSERT INTO crm_case_rule_log (rule_id, case_id, time_rule, trigger_date,
+                                       date, state, attempts, company_id)
+        SELECT %s, id, false, date, date, 'done', 1, company_id
+          FROM crm_case WHERE id %% 20 = 0
+        """,
+        (rule.id,),
+    )
+
+
+def populate_leads(env, args, users):
+    teams = env["crm.team"].create(
+        [{"name": f"Bench team {i}"} for i in range(args.sections)]
+    )
+    stages = env["crm.stage"].search([])
+    won = stages.filtered("is_won")[:1]
+    env.flush_all()
+    env.cr.execute(
+        f"""
+        INSERT INTO crm_lead (name, type, team_id, user_id, company_id, stage_id,
+                              active, priority, create_date, write_date,
+                              create_uid, write_uid, date_open, date_closed,
+                              day_close, expected_revenue, probability,
+                              prorated_revenue)
+        SELECT 'Lead ' || n, 'opportunity', r.group_id, r.user_id, %(company)s,
+               CASE WHEN r.state_draw < 0.5 THEN %(won)s
+                    ELSE (%(stages)s::int[])[1 + n %% %(nstages)s] END,
+               true, '1', r.date, r.date, 1, 1, r.date,
+               CASE WHEN r.state_draw < 0.5 THEN r.date + r.delay END,
+               CASE WHEN r.state_draw < 0.5
+                    THEN extract(epoch FROM r.delay) / 86400 END,
+               r.revenue, r.probability,
+               round(r.revenue * r.probability / 100, 2)
+          FROM generate_series(1, %(count)s) n,
+               LATERAL (SELECT n AS seed, {RANDOM_COLUMNS}) r
+        """,
+        {
+            "groups": teams.ids,
+            "ngroups": len(teams),
+            "users": users.ids,
+            "nusers": len(users),
+            "years": args.years,
+            "company": env.company.id,
+            "won": won.id,
+            "stages": stages.ids,
+            "nstages": len(stages),
+            "count": args.cases,
+        },
+    )
+
+
+def vacuum(db, tables):
+    for table in tables:
+        subprocess.run(
+            ["psql", "-q", "-d", db, "-c", f"VACUUM ANALYZE {table}"], check=True
+        )
+
+
+def pivot_calls(model):
+    """The groupbys of the pivot's read_group calls: every row header prefix
+    (none, month) with every column header prefix (none, group, group > user)."""
+    month, group, _measures = SUBJECTS[model]
+    rows = [[], [f"{month}:month"]]
+    columns = [[], [group], [group, "user_id"]]
+    return [row + column for row in rows for column in columns]
+
+
+def time_pivot(env, model):
+    measures = SUBJECTS[model][2]
+    start = time.perf_counter()
+    groups = 0
+    for groupby in pivot_calls(model):
+        groups += len(env[model].read_group([], measures, groupby, lazy=False))
+    return time.perf_counter() - start, groups
+
+
+def time_pivot_sql(env, model):
+    measures = [m for m in SUBJECTS[model][2] if m != "__count"] + ["__count"]
+    start = time.perf_counter()
+    groups = 0
+    for groupby in pivot_calls(model):
+        groups += len(env[model]._read_group([], groupby, measures))
+    return time.perf_counter() - start, groups
+
+
+def time_graph(env, model):
+    group = SUBJECTS[model][1]
+    start = time.perf_counter()
+    result = env[model].web_read_group([], ["__count"], ["user_id", group], lazy=False)
+    return time.perf_counter() - start, result["length"]
+
+
+def best_of(args, func, env, model):
+    runs = [func(env, model) for _i in range(args.repeat)]
+    env.invalidate_all()
+    return min(seconds for seconds, _groups in runs), runs[0][1], runs
+
+
+def main():
+    args = parse_args()
+    odoo_setup.require_odoo()
+    odoo_setup.require_postgresql()
+    addons_dir = odoo_setup.make_addons_dir("crm_case_bench_")
+    os.makedirs(os.path.join(addons_dir, "data"), exist_ok=True)
+    print(
+        f"crm_case report bench: {args.cases} cases and leads, {args.sections} "
+        f"sections/teams, {args.users} users, {args.years} years"
+    )
+    if not args.reuse:
+        create_database(args, addons_dir)
+
+    import odoo
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(
+        [f"--addons-path={addons_dir}", f"--data-dir={addons_dir}/data"]
+    )
+    registry = Registry(args.db)
+    if not args.reuse:
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            start = time.perf_counter()
+            users = create_users(env, args)
+            populate_cases(env, args, users)
+            populate_leads(env, args, users)
+            cr.commit()
+            print(f"populated in {time.perf_counter() - start:.1f} s")
+        vacuum(args.db, ["crm_case", "crm_case_rule_log", "crm_lead"])
+    with registry.cursor() as cr:
+        # A reader as in the web client: record rules apply, user time zone.
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        analyst = env["res.users"].search([("login", "=", "bench_user_0")])
+        env = env(user=analyst.id, context={"tz": "Europe/Brussels", "lang": "en_US"})
+        timers = (
+            ("pivot", time_pivot),
+            ("pivot SQL", time_pivot_sql),
+            ("graph", time_graph),
+        )
+        results = {}
+        for model in SUBJECTS:
+            for label, func in timers:
+                seconds, groups, runs = best_of(args, func, env, model)
+                results[model, label] = seconds
+                times = ", ".join(f"{run[0]:.2f}" for run in runs)
+                median = statistics.median(run[0] for run in runs)
+                print(
+                    f"{model:<16} {label:<9}: best {seconds:6.2f} s "
+                    f"(runs {times}; median {median:.2f}) {groups} groups"
+                )
+        for label, _func in timers:
+            ratio = results["crm.lead", label] / results["crm.case.report", label]
+            print(f"ratio crm.lead / crm.case.report, {label}: {ratio:.2f}x")
+    if not args.keep:
+        Registry.delete(args.db)
+        odoo.sql_db.close_db(args.db)
+        subprocess.run(["dropdb", "--if-exists", args.db], check=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from . import crm_case_report
+from . import report_crm_case
+from . import report_crm_case_report
