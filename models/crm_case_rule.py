@@ -236,12 +236,15 @@ class CrmCaseRule(models.Model):
             try:
                 rule.act_mail_body % sample
             except KeyError as error:
+                # Built outside _(): Babel, which extracts the terms, cannot
+                # read an f-string among the arguments and skips the file.
+                placeholder = f"%({error.args[0]})s"
                 raise ValidationError(
                     _(
                         "The mail body of the rule %(rule)s uses the unknown "
                         "placeholder %(placeholder)s.",
                         rule=rule.name,
-                        placeholder=f"%({error.args[0]})s",
+                        placeholder=placeholder,
                     )
                 ) from error
             except (ValueError, TypeError) as error:
