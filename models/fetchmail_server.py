@@ -110,8 +110,11 @@ class FetchmailServer(models.Model):
 
         :return: False when the mail went to the failed incoming mails
         """
+        fallback_id = self.env["mail.thread"]._crm_case_fallback_message_id(raw_message)
         thread = self.env["mail.thread"].with_context(
-            fetchmail_cron_running=True, default_fetchmail_server_id=self.id
+            fetchmail_cron_running=True,
+            default_fetchmail_server_id=self.id,
+            crm_case_fallback_message_id=fallback_id,
         )
         try:
             with self.env.cr.savepoint():
@@ -127,8 +130,30 @@ class FetchmailServer(models.Model):
                 return self._crm_case_record_failure(raw_message, error)
             _logger.info("Mail already recorded by another process, skipped.")
         except Exception as error:
+            if self._crm_case_is_recorded(raw_message):
+                # Another copy of this mail (same Message-Id) is already on a
+                # case: this broken copy is not a second, lost mail.
+                _logger.info("Unreadable copy of a recorded mail, skipped.")
+                return True
             return self._crm_case_record_failure(raw_message, error)
+        self.env["crm.case.mail.failure"]._close_failures_of(raw_message)
         return True
+
+    def _crm_case_is_recorded(self, raw_message):
+        """Whether a mail with the Message-Id of ``raw_message`` is on a case."""
+        message_id = (
+            self.env["crm.case.mail.failure"]
+            ._get_header_values(raw_message)
+            .get("message_id")
+        )
+        return bool(
+            message_id
+            and self.env["mail.message"]
+            .sudo()
+            .search_count(
+                [("message_id", "=", message_id), ("model", "=", "crm.case")], limit=1
+            )
+        )
 
     def _crm_case_record_failure(self, raw_message, error):
         _logger.info("Failed to process a mail of %s.", self.name, exc_info=True)
