@@ -14,3 +14,4 @@ from . import test_crm_case_gateway_dovecot
 from . import test_crm_case_gateway_concurrency
 from . import test_crm_case_gateway_tour
 from . import test_crm_case_gateway_property
+from . import test_crm_case_hostile_input
