@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, email_normalize, email_split
 
 from .crm_case import (
@@ -609,9 +610,14 @@ class CrmCaseRule(models.Model):
         if not log_ids:
             return
         cases = self.env["crm.case"].browse(list(log_ids))
+        # Flushed out of the guarded block: a conflict with another
+        # transaction must reach the caller, which retries the transaction.
+        self.env.flush_all()
         try:
             with self.env.cr.savepoint():
                 self._run_actions(cases, depth=1)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
         except Exception:  # noqa: BLE001 - replayed one by one below
             for case in cases:
                 self._fire_claimed(case, log_ids[case.id], depth=1)
@@ -648,9 +654,15 @@ class CrmCaseRule(models.Model):
         the other cases and rules go on; it is retried on the next runs.
         """
         log = self.env["crm.case.rule.log"].sudo().browse(log_id)
+        # The changes that fired the rule are flushed out of the guarded block:
+        # a conflict with another transaction is not a failure of the rule, it
+        # makes the whole transaction retry.
+        self.env.flush_all()
         try:
             with self.env.cr.savepoint():
                 self._run_actions(case, depth)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
         except Exception as error:  # noqa: BLE001 - recorded on the log, retried
             _logger.exception("Case rule %s failed on case %s", self.id, case.id)
             log.write({"state": "failed", "error": str(error)})

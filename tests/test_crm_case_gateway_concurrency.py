@@ -1,6 +1,3 @@
-import threading
-import time
-
 from odoo import api
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
@@ -39,23 +36,7 @@ class TestCrmCaseGatewayConcurrency(TransactionCase):
             env["fetchmail.server"].browse(server_id).unlink()
             env["crm.case.section"].browse(section_id).unlink()
 
-    def _wait_until_blocked(self, cr, pid):
-        """Wait until the backend ``pid`` waits for a lock (at most 30 s)."""
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            # pg_stat_activity is a snapshot per transaction: take a new one.
-            cr.rollback()
-            cr.execute(
-                "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid]
-            )
-            row = cr.fetchone()
-            if row and row[0] == "Lock":
-                return True
-            time.sleep(0.05)
-        return False
-
-    @mute_logger("odoo.sql_db", "odoo.addons.crm_case.models.fetchmail_server")
-    def test_same_mail_by_two_processes_at_once(self):
+    def _setup_server(self):
         with self.registry.cursor() as cr:
             env = self._env(cr)
             section = env["crm.case.section"].create({"name": "Concurrent"})
@@ -70,52 +51,64 @@ class TestCrmCaseGatewayConcurrency(TransactionCase):
             )
             section_id, server_id = section.id, server.id
         self.addCleanup(self._cleanup, section_id, server_id)
-        first_cr = self.registry.cursor()
-        second_cr = self.registry.cursor()
-        watch_cr = self.registry.cursor()
-        self.addCleanup(first_cr.close)
-        self.addCleanup(second_cr.close)
-        self.addCleanup(watch_cr.close)
+        return section_id, server_id
+
+    def _cursor(self):
+        cr = self.registry.cursor()
+        self.addCleanup(cr.close)
+        return cr
+
+    def _assert_recorded_once(self, section_id, server_id):
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            cases = env["crm.case"].search([("section_id", "=", section_id)])
+            self.assertEqual(len(cases), 1)
+            self.assertEqual(
+                env["mail.message"].search_count(
+                    [
+                        (
+                            "message_id",
+                            "=",
+                            "<crm-case-concurrent-twice@concurrent.example.org>",
+                        )
+                    ]
+                ),
+                1,
+            )
+            self.assertFalse(
+                env["crm.case.mail.failure"].search([("server_id", "=", server_id)])
+            )
+
+    @mute_logger("odoo.addons.crm_case.models.fetchmail_server")
+    def test_same_mail_by_two_processes_at_once(self):
+        section_id, server_id = self._setup_server()
+        first_cr, second_cr = self._cursor(), self._cursor()
         # The first process stores the mail but has not committed yet.
         first_server = self._env(first_cr)["fetchmail.server"].browse(server_id)
         self.assertTrue(first_server._crm_case_process_mail(RAW))
-        # The second one reads the same mail meanwhile: it must wait.
-        second_cr.execute("SELECT pg_backend_pid()")
-        second_pid = second_cr.fetchone()[0]
-        result = {}
-        # Built here: a new environment needs the registry lock, which the
-        # test runner holds.
+        # The second one reads the same mail meanwhile: it leaves it to the
+        # first one at once (None: not stored, not to be marked seen).
         second_server = self._env(second_cr)["fetchmail.server"].browse(server_id)
-
-        def second_fetch():
-            server = second_server
-            result["stored"] = server._crm_case_process_mail(RAW)
-            second_cr.commit()
-
-        thread = threading.Thread(target=second_fetch)
-        thread.start()
-        blocked = self._wait_until_blocked(watch_cr, second_pid)
+        self.assertIsNone(second_server._crm_case_process_mail(RAW))
+        second_cr.commit()
         first_cr.commit()
-        thread.join(timeout=60)
-        self.assertTrue(blocked, "the second process waited for the first one")
-        self.assertFalse(thread.is_alive())
-        self.assertTrue(result["stored"], "a duplicate is no failure")
-        watch_cr.rollback()
-        watch_env = self._env(watch_cr)
-        cases = watch_env["crm.case"].search([("section_id", "=", section_id)])
-        self.assertEqual(len(cases), 1)
-        self.assertEqual(
-            watch_env["mail.message"].search_count(
-                [
-                    (
-                        "message_id",
-                        "=",
-                        "<crm-case-concurrent-twice@concurrent.example.org>",
-                    )
-                ]
-            ),
-            1,
-        )
-        self.assertFalse(
-            watch_env["crm.case.mail.failure"].search([("server_id", "=", server_id)])
-        )
+        # Fetched again later (the first one died before marking it seen).
+        self.assertTrue(second_server._crm_case_process_mail(RAW))
+        second_cr.commit()
+        self._assert_recorded_once(section_id, server_id)
+
+    @mute_logger("odoo.sql_db", "odoo.addons.crm_case.models.fetchmail_server")
+    def test_database_catches_the_last_race(self):
+        """The second transaction's snapshot predates the first one's commit,
+        and its lock comes after that commit: the unique index refuses the
+        second copy, which counts as already recorded."""
+        section_id, server_id = self._setup_server()
+        first_cr, second_cr = self._cursor(), self._cursor()
+        first_server = self._env(first_cr)["fetchmail.server"].browse(server_id)
+        second_server = self._env(second_cr)["fetchmail.server"].browse(server_id)
+        second_cr.execute("SELECT 1")  # takes the snapshot
+        self.assertTrue(first_server._crm_case_process_mail(RAW))
+        first_cr.commit()
+        self.assertTrue(second_server._crm_case_process_mail(RAW))
+        second_cr.commit()
+        self._assert_recorded_once(section_id, server_id)
