@@ -35,6 +35,13 @@ class CrmCaseMailFailure(models.Model):
     server_id = fields.Many2one(
         "fetchmail.server", string="Server", readonly=True, ondelete="set null"
     )
+    company_id = fields.Many2one(
+        "res.company",
+        readonly=True,
+        index=True,
+        help="The company of the server's case section: the managers of other "
+        "companies do not see the mail.",
+    )
     error = fields.Text(readonly=True)
     attempts = fields.Integer(default=1, readonly=True)
     date = fields.Datetime(default=fields.Datetime.now, readonly=True, index=True)
@@ -97,6 +104,9 @@ class CrmCaseMailFailure(models.Model):
             raw_message=base64.b64encode(raw_message),
             raw_size=len(raw_message),
             server_id=server.id if server else False,
+            company_id=server.sudo().crm_case_section_id.company_id.id
+            if server
+            else False,
             error=_storable_text(exception_to_unicode(error)),
             date=fields.Datetime.now(),
         )
