@@ -1,6 +1,7 @@
 """Fault checks run by ``make test``: the rule checker and the mail fetch are
 stopped by SIGKILL halfway, or lose their PostgreSQL connection, and are run
-again; no reminder and no mail may be lost or doubled.
+again; no reminder and no mail may be lost or doubled. Then the load bench
+(bench/load/load.py) runs in its short mode.
 
 Each run is its own ``odoo shell`` process on a database of this check, as an
 administrator's cron worker would be. Each check yields ``(name, error)``;
@@ -140,6 +141,7 @@ class FaultChecks:
     def __init__(self, addons_dir):
         self.addons_dir = addons_dir
         self.database = f"crm_case_faults_{os.getpid()}"
+        self.clean_database = f"crm_case_clean_{os.getpid()}"
         self.log = open(os.path.join(addons_dir, "faults.log"), "w")
         self.flag_dir = tempfile.mkdtemp(prefix="crm_case_faults_")
         self.dovecot = None
@@ -264,6 +266,10 @@ class FaultChecks:
         self.log.write(install.stdout + install.stderr)
         if install.returncode:
             raise RuntimeError(install.stderr.strip()[-800:])
+        # A clean copy for the load bench, which starts from a fresh install.
+        subprocess.run(
+            ["createdb", "-T", self.database, self.clean_database], check=True
+        )
         self.dovecot = Dovecot().start([MAILBOX])
         output = self.shell(
             SETUP_SCRIPT
@@ -414,6 +420,26 @@ class FaultChecks:
             problems.append("mails left unseen")
         return "; ".join(problems) or None
 
+    def check_load_short(self):
+        """The load bench in its short mode, on a fresh install."""
+        result = subprocess.run(
+            [
+                sys.executable,
+                os.path.join(odoo_setup.REPO_ROOT, "bench", "load", "load.py"),
+                *("--seconds", "5", "--clients", "3"),
+                *("--template", self.clean_database),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=RUN_TIMEOUT * 2,
+        )
+        self.log.write(result.stdout + result.stderr)
+        print(result.stdout, end="")
+        if result.returncode:
+            return (result.stdout + result.stderr).strip()[-800:]
+        return None
+
     def run(self):
         checks = [
             self.check_rule_checker_killed_halfway,
@@ -427,7 +453,7 @@ class FaultChecks:
                 for check in checks:
                     yield check.__name__, f"setup failed: {type(exc).__name__}: {exc}"
                 return
-            for check in checks:
+            for check in [*checks, self.check_load_short]:
                 try:
                     error = check()
                 except Exception as exc:  # noqa: BLE001 - reported as a failure
@@ -441,6 +467,7 @@ class FaultChecks:
         if self.dovecot:
             self.dovecot.stop()
         subprocess.run(["rm", "-rf", self.flag_dir], check=False)
+        subprocess.run(["dropdb", "--if-exists", self.clean_database], check=False)
         if "--keep" not in sys.argv:
             subprocess.run(["dropdb", "--if-exists", self.database], check=False)
 
