@@ -420,6 +420,45 @@ class FaultChecks:
             problems.append("mails left unseen")
         return "; ".join(problems) or None
 
+    def check_fetch_loses_its_connection(self):
+        """New mails; the fetch loses its connection after storing five."""
+        ids = [f"<fault-pg-{index}@faults.example.com>" for index in range(12)]
+        self.dovecot.deliver(
+            MAILBOX,
+            *(
+                f"From: <pg{index}@faults.example.com>\nMessage-Id: {message_id}\n"
+                f"Subject: Connection {index}\n\nx\n".encode()
+                for index, message_id in enumerate(ids)
+            ),
+        )
+        run = RUN_FETCH % self.ids["server"]
+        process, flag, backend = self.start_paused(
+            "fetchmail.server", "_crm_case_commit", 5, run
+        )
+        self.sql("SELECT pg_terminate_backend(%s)", [backend])
+        open(flag, "w").close()
+        try:
+            output, __ = process.communicate(timeout=RUN_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.kill(process)
+            return "the fetch hung after losing its connection"
+        self.log.write(output)
+        problems = []
+        if "RUN FAILED" not in output or not process.returncode:
+            problems.append(f"the fetch did not fail: {output[-300:]}")
+        before, after = self.rerun(
+            MAIL_STATE_SCRIPT.replace("%(ids)r", repr(json.dumps(ids))), run
+        )
+        recorded = sum(1 for counts in before.values() if sum(counts))
+        if recorded != 5:
+            problems.append(f"{recorded} mails recorded before the drop, not 5")
+        wrong = {key: counts for key, counts in after.items() if sum(counts) != 1}
+        if wrong:
+            problems.append(f"mails not recorded exactly once: {wrong}")
+        if any("\\Seen" not in flags for flags in self.dovecot.flags(MAILBOX)):
+            problems.append("mails left unseen")
+        return "; ".join(problems) or None
+
     def check_load_short(self):
         """The load bench in its short mode, on a fresh install."""
         result = subprocess.run(
@@ -445,6 +484,7 @@ class FaultChecks:
             self.check_rule_checker_killed_halfway,
             self.check_rule_checker_loses_its_connection,
             self.check_fetch_killed_halfway,
+            self.check_fetch_loses_its_connection,
         ]
         try:
             try:
