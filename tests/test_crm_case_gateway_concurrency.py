@@ -1,3 +1,5 @@
+from psycopg2.errors import SerializationFailure
+
 from odoo import api
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
@@ -112,3 +114,93 @@ class TestCrmCaseGatewayConcurrency(TransactionCase):
         self.assertTrue(second_server._crm_case_process_mail(RAW))
         second_cr.commit()
         self._assert_recorded_once(section_id, server_id)
+
+    def _committed_case(self, section_id, **values):
+        with self.registry.cursor() as cr:
+            case = self._env(cr)["crm.case"].create(
+                dict(values, name="Conflicting case", section_id=section_id)
+            )
+            return case.id
+
+    def _change_elsewhere(self, case_id):
+        """Another transaction changes the case and commits."""
+        with self.registry.cursor() as cr:
+            self._env(cr)["crm.case"].browse(case_id).priority = "1"
+
+    @mute_logger("odoo.sql_db", "odoo.addons.crm_case.models.fetchmail_server")
+    def test_conflict_while_storing_a_reply_leaves_it_for_later(self):
+        section_id, server_id = self._setup_server()
+        case_id = self._committed_case(
+            section_id, email_from="carla@concurrent.example.org"
+        )
+        reply = (
+            b"From: Carla <carla@concurrent.example.org>\n"
+            b"Subject: Re: [%d] Conflicting case\n"
+            b"Message-ID: <crm-case-conflict-reply@concurrent.example.org>\n\n"
+            b"Any news?\n" % case_id
+        )
+        fetch_cr = self._cursor()
+        fetch_cr.execute("SELECT 1")  # the fetch's snapshot
+        self._change_elsewhere(case_id)
+        server = self._env(fetch_cr)["fetchmail.server"].browse(server_id)
+        self.assertIsNone(server._crm_case_process_mail(reply), "left unseen")
+        fetch_cr.rollback()
+        env = self._env(fetch_cr)
+        self.assertFalse(
+            env["crm.case.mail.failure"]
+            .search([])
+            .filtered(lambda failure: failure.server_id.id == server_id)
+        )
+        # The next fetch stores it.
+        self.assertTrue(server._crm_case_process_mail(reply))
+        fetch_cr.commit()
+        case = env["crm.case"].browse(case_id)
+        self.assertEqual(case.state, "open", "the partner's reply opened the case")
+        self.assertIn(
+            "<crm-case-conflict-reply@concurrent.example.org>",
+            case.message_ids.mapped("message_id"),
+        )
+
+    @mute_logger("odoo.sql_db")
+    def test_rule_firing_does_not_swallow_a_conflict(self):
+        """The change that fires a rule conflicts with another transaction:
+        the conflict reaches the caller, which retries the transaction (a
+        request, a cron), instead of a failed firing on an aborted one."""
+        section_id, __ = self._setup_server()
+        with self.registry.cursor() as cr:
+            rule_id = (
+                self._env(cr)["crm.case.rule"]
+                .create(
+                    {
+                        "name": "Conflict rule",
+                        "trg_state_to": "open",
+                        "trg_section_id": section_id,
+                        "act_section_id": section_id,
+                    }
+                )
+                .id
+            )
+        self.addCleanup(self._unlink_rule, rule_id)
+        case_id = self._committed_case(section_id)
+        user_cr = self._cursor()
+        user_cr.execute("SELECT 1")  # the request's snapshot
+        self._change_elsewhere(case_id)
+        case = self._env(user_cr)["crm.case"].browse(case_id)
+        with self.assertRaises(SerializationFailure):
+            case.action_open()
+        user_cr.rollback()
+        self.assertEqual(case.state, "draft")
+        # Retried, as Odoo retries the request: the rule fires once.
+        case.action_open()
+        user_cr.commit()
+        self.assertEqual(case.state, "open")
+        self.assertEqual(
+            case.rule_log_ids.filtered(lambda log: log.rule_id.id == rule_id).mapped(
+                "state"
+            ),
+            ["done"],
+        )
+
+    def _unlink_rule(self, rule_id):
+        with self.registry.cursor() as cr:
+            self._env(cr)["crm.case.rule"].browse(rule_id).unlink()

@@ -253,3 +253,48 @@ class TestCrmCaseGatewayProperty(CrmCaseGatewayCommon):
         self.assertFalse(
             self.env["mail.mail"].search([("email_to", "ilike", "robot@loop")])
         )
+
+    def test_failure_closed_when_its_mail_reaches_a_case(self):
+        raw = (
+            b"From: Carla <carla@customer.example.com>\n"
+            b"Message-Id: <closed-later@property.example.com>\n"
+            b"Subject: Lost first\n\nHello\n"
+        )
+        self.server.crm_case_section_id = False
+        with mute_logger("odoo.addons.crm_case.models.fetchmail_server"):
+            self.assertFalse(self.server._crm_case_process_mail(raw))
+        __, failure = self._records_of("<closed-later@property.example.com>")
+        self.assertEqual(failure.state, "failed")
+        # Sent again after the configuration was fixed: on a case, and the
+        # failure is no longer waiting for a retry.
+        self.server.crm_case_section_id = self.section_level1
+        self.assertTrue(self.server._crm_case_process_mail(raw))
+        messages, __ = self._records_of("<closed-later@property.example.com>")
+        self.assertEqual(len(messages), 1)
+        self.assertEqual(failure.state, "done")
+
+    def test_unreadable_copy_of_a_recorded_mail_is_no_failure(self):
+        message_id = b"<copied@property.example.com>"
+        good = b"From: <carla@customer.example.com>\nMessage-Id: %s\n\nHi\n" % (
+            message_id
+        )
+        # Found by the property test: this copy fails while being parsed.
+        broken = (
+            b"Message-Id: %s\nTo: =?utf-8?B??=\nMIME-Version: 1.0\n"
+            b"Content-Type: multipart/mixed; boundary=b1\n\n" % message_id
+        )
+        self.assertTrue(self.server._crm_case_process_mail(good))
+        with mute_logger("odoo.addons.crm_case.models.fetchmail_server"):
+            self.assertTrue(self.server._crm_case_process_mail(broken))
+        messages, failures = self._records_of(message_id.decode())
+        self.assertEqual((len(messages), len(failures)), (1, 0))
+
+    def test_fetch_answer_with_flag_changes_first(self):
+        """A concurrent session marking mails seen adds bare lines to a FETCH
+        answer: the mail is still the literal."""
+        parts = [
+            b"3 (FLAGS (\\Seen))",
+            (b"4 (BODY[] {5}", b"Hello"),
+            b")",
+        ]
+        self.assertEqual(self.server._crm_case_imap_body(parts), b"Hello")
