@@ -161,8 +161,13 @@ class CrmCaseMailFailure(models.Model):
         raw_bytes = base64.b64decode(self.with_context(bin_size=False).raw_message)
         # sudo: case managers retry the mails of servers only admins configure.
         server = self.server_id.sudo()
+        # The same Message-Id as the fetch gives a mail without one, so that a
+        # later fetch of the same mail finds it recorded.
         thread = self.env["mail.thread"].with_context(
-            default_fetchmail_server_id=server.id
+            default_fetchmail_server_id=server.id,
+            crm_case_fallback_message_id=self.env[
+                "mail.thread"
+            ]._crm_case_fallback_message_id(raw_bytes),
         )
         try:
             with self.env.cr.savepoint():

@@ -298,3 +298,18 @@ class TestCrmCaseGatewayProperty(CrmCaseGatewayCommon):
             b")",
         ]
         self.assertEqual(self.server._crm_case_imap_body(parts), b"Hello")
+
+    def test_retried_mail_without_message_id_is_not_fetched_twice(self):
+        raw = b"From: <carla@customer.example.com>\nSubject: Retry me\n\nHi\n"
+        self.server.crm_case_section_id = False
+        with mute_logger("odoo.addons.crm_case.models.fetchmail_server"):
+            self.assertFalse(self.server._crm_case_process_mail(raw))
+        failure = self.env["crm.case.mail.failure"].search([("name", "=", "Retry me")])
+        self.server.crm_case_section_id = self.section_level1
+        failure.with_user(self.case_manager).action_retry()
+        self.assertEqual(failure.state, "done")
+        # The same mail fetched again is the one already on the case.
+        self.assertTrue(self.server._crm_case_process_mail(raw))
+        self.assertEqual(
+            self.env["crm.case"].search_count([("name", "=", "Retry me")]), 1
+        )
