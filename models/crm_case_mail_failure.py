@@ -119,12 +119,9 @@ class CrmCaseMailFailure(models.Model):
         return self.sudo().create(values)
 
     @api.model
-    def _close_failures_of(self, raw_message):
+    def _close_failures(self, message_id):
         """A mail now stored on a case is no longer a failure: a copy sent
         again, or fetched again after the configuration was fixed."""
-        if isinstance(raw_message, str):
-            raw_message = raw_message.encode("utf-8", errors="surrogateescape")
-        message_id = self._get_header_values(raw_message).get("message_id")
         self._find_failed(message_id).write({"state": "done"})
 
     def action_retry(self):

@@ -119,7 +119,7 @@ class FetchmailServer(models.Model):
         if not getattr(threading.current_thread(), "testing", False):
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
-    def _crm_case_lock_mail(self, raw_message):
+    def _crm_case_lock_mail(self, message_id):
         """Take the mail for this transaction, unless another fetch is storing
         it right now: that one marks it seen once it is stored. First statement
         of the transaction, so that its snapshot shows the mail if the other
@@ -127,11 +127,6 @@ class FetchmailServer(models.Model):
 
         :return: False when another process holds the mail
         """
-        message_id = (
-            self.env["crm.case.mail.failure"]
-            ._get_header_values(raw_message)
-            .get("message_id")
-        )
         self.env.cr.execute(
             SQL(
                 "SELECT pg_try_advisory_xact_lock(hashtext(%s))",
@@ -147,7 +142,9 @@ class FetchmailServer(models.Model):
             when another process is storing it or changing its case at the same
             time (the mail is then left for the next fetch)
         """
-        if not self._crm_case_lock_mail(raw_message):
+        Failure = self.env["crm.case.mail.failure"]
+        message_id = Failure._get_header_values(raw_message)["message_id"]
+        if not self._crm_case_lock_mail(message_id):
             _logger.info("Mail being stored by another process, left to it.")
             return None
         fallback_id = self.env["mail.thread"]._crm_case_fallback_message_id(raw_message)
@@ -175,25 +172,19 @@ class FetchmailServer(models.Model):
                 return self._crm_case_record_failure(raw_message, error)
             _logger.info("Mail already recorded by another process, skipped.")
         except Exception as error:
-            if self._crm_case_is_recorded(raw_message):
+            if self._crm_case_is_recorded(message_id):
                 # Another copy of this mail (same Message-Id) is already on a
                 # case: this broken copy is not a second, lost mail.
                 _logger.info("Unreadable copy of a recorded mail, skipped.")
                 return True
             return self._crm_case_record_failure(raw_message, error)
-        self.env["crm.case.mail.failure"]._close_failures_of(raw_message)
+        Failure._close_failures(message_id)
         return True
 
-    def _crm_case_is_recorded(self, raw_message):
-        """Whether a mail with the Message-Id of ``raw_message`` is on a case."""
-        message_id = (
-            self.env["crm.case.mail.failure"]
-            ._get_header_values(raw_message)
-            .get("message_id")
-        )
+    def _crm_case_is_recorded(self, message_id):
+        """Whether a mail with this Message-Id is on a case."""
         return bool(
-            message_id
-            and self.env["mail.message"]
+            self.env["mail.message"]
             .sudo()
             .search_count(
                 [("message_id", "=", message_id), ("model", "=", "crm.case")], limit=1
