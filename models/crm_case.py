@@ -17,6 +17,9 @@ _logger = logging.getLogger(__name__)
 
 # The case tag of a subject, e.g. "Re: [101] Printer broken".
 CASE_TAG_RE = re.compile(r"\[(\d{1,9})\]")
+# The only "%" sequences a rule's predefined mail body may hold: a named
+# placeholder rendered as text, or a literal percent sign.
+MAIL_BODY_TOKEN_RE = re.compile(r"%\((\w+)\)s|%%")
 # The longest case name taken from a subject (the message keeps it whole).
 GATEWAY_NAME_SIZE = 1024
 
@@ -625,8 +628,19 @@ class CrmCase(models.Model):
         }
 
     def _render_rule_mail_body(self, template):
-        """Fill a rule's predefined mail body; values are escaped as plain text."""
-        return plaintext2html(template % self._get_rule_mail_values())
+        """Fill a rule's predefined mail body; values are escaped as plain text.
+
+        Only the named placeholders are replaced, in one pass: no format
+        specification of the body is ever applied, and a value that looks like
+        a placeholder stays as it is."""
+        values = self._get_rule_mail_values()
+
+        def replace(match):
+            if match.group(0) == "%%":
+                return "%"
+            return str(values.get(match.group(1), match.group(0)))
+
+        return plaintext2html(MAIL_BODY_TOKEN_RE.sub(replace, template))
 
     # ------------------------------------------------------------
     # Lateness (generated menus, section dashboards)

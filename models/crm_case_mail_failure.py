@@ -1,5 +1,6 @@
 import base64
 import email
+import email.parser
 import email.policy
 import logging
 
@@ -11,6 +12,12 @@ _logger = logging.getLogger(__name__)
 
 # Headers shown in the list are cut to this size: the raw mail keeps them whole.
 HEADER_DISPLAY_SIZE = 256
+
+
+def _storable_text(value):
+    """Text PostgreSQL accepts: no NUL character, no lone surrogate."""
+    text = str(value or "").replace("\x00", "")
+    return text.encode("utf-8", errors="replace").decode("utf-8")
 
 
 class CrmCaseMailFailure(models.Model):
@@ -28,6 +35,13 @@ class CrmCaseMailFailure(models.Model):
     server_id = fields.Many2one(
         "fetchmail.server", string="Server", readonly=True, ondelete="set null"
     )
+    company_id = fields.Many2one(
+        "res.company",
+        readonly=True,
+        index=True,
+        help="The company of the server's case section: the managers of other "
+        "companies do not see the mail.",
+    )
     error = fields.Text(readonly=True)
     attempts = fields.Integer(default=1, readonly=True)
     date = fields.Datetime(default=fields.Datetime.now, readonly=True, index=True)
@@ -41,13 +55,18 @@ class CrmCaseMailFailure(models.Model):
 
     @api.model
     def _get_header_values(self, raw_message):
-        """Best-effort subject, sender and Message-Id of a mail that may be broken."""
+        """Best-effort subject, sender and Message-Id of a mail that may be broken.
+
+        A mail without Message-Id gets the gateway's stable fallback id, so that
+        the same mail fetched again is found again.
+        """
         try:
-            message = email.message_from_bytes(
-                raw_message, policy=email.policy.compat32
-            )
+            message = email.parser.BytesHeaderParser(
+                policy=email.policy.compat32
+            ).parsebytes(raw_message)
             values = {
-                key: str(message.get(header) or "")[:HEADER_DISPLAY_SIZE] or False
+                key: _storable_text(message.get(header)).strip()[:HEADER_DISPLAY_SIZE]
+                or False
                 for key, header in (
                     ("name", "Subject"),
                     ("email_from", "From"),
@@ -57,11 +76,27 @@ class CrmCaseMailFailure(models.Model):
         except Exception:  # the mail is kept whatever its headers look like
             _logger.info("Unreadable headers in a failed mail.", exc_info=True)
             values = {}
+        if not values.get("message_id"):
+            values["message_id"] = self.env[
+                "mail.thread"
+            ]._crm_case_fallback_message_id(raw_message)
         return values
 
     @api.model
+    def _find_failed(self, message_id):
+        # sudo: the gateway may run as a user who cannot see this managers' list.
+        return (
+            self.sudo().search(
+                [("message_id", "=", message_id), ("state", "=", "failed")], limit=1
+            )
+            if message_id
+            else self.sudo()
+        )
+
+    @api.model
     def _record_failure(self, raw_message, error, server=None):
-        """Keep a mail that could not be processed, for a manager to retry it."""
+        """Keep a mail that could not be processed, for a manager to retry it;
+        the same mail failing again counts an attempt on its failure."""
         if isinstance(raw_message, str):
             raw_message = raw_message.encode("utf-8", errors="surrogateescape")
         values = self._get_header_values(raw_message)
@@ -69,21 +104,25 @@ class CrmCaseMailFailure(models.Model):
             raw_message=base64.b64encode(raw_message),
             raw_size=len(raw_message),
             server_id=server.id if server else False,
-            error=exception_to_unicode(error),
+            company_id=server.sudo().crm_case_section_id.company_id.id
+            if server
+            else False,
+            error=_storable_text(exception_to_unicode(error)),
             date=fields.Datetime.now(),
         )
-        if values.get("message_id"):
-            existing = self.search(
-                [("message_id", "=", values["message_id"]), ("state", "=", "failed")],
-                limit=1,
+        existing = self._find_failed(values.get("message_id"))
+        if existing:
+            existing.write(
+                {"error": values["error"], "attempts": existing.attempts + 1}
             )
-            if existing:
-                existing.write(
-                    {"error": values["error"], "attempts": existing.attempts + 1}
-                )
-                return existing
-        # sudo: the gateway may run as a user who cannot see this managers' list.
+            return existing
         return self.sudo().create(values)
+
+    @api.model
+    def _close_failures(self, message_id):
+        """A mail now stored on a case is no longer a failure: a copy sent
+        again, or fetched again after the configuration was fixed."""
+        self._find_failed(message_id).write({"state": "done"})
 
     def action_retry(self):
         """Process the raw mails again; a mail failing again keeps its failure."""
@@ -119,8 +158,13 @@ class CrmCaseMailFailure(models.Model):
         raw_bytes = base64.b64decode(self.with_context(bin_size=False).raw_message)
         # sudo: case managers retry the mails of servers only admins configure.
         server = self.server_id.sudo()
+        # The same Message-Id as the fetch gives a mail without one, so that a
+        # later fetch of the same mail finds it recorded.
         thread = self.env["mail.thread"].with_context(
-            default_fetchmail_server_id=server.id
+            default_fetchmail_server_id=server.id,
+            crm_case_fallback_message_id=self.env[
+                "mail.thread"
+            ]._crm_case_fallback_message_id(raw_bytes),
         )
         try:
             with self.env.cr.savepoint():

@@ -6,11 +6,33 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, email_normalize, email_split
 
-from .crm_case import ALLOWED_TRANSITIONS, CASE_PRIORITIES, CASE_STATES
+from .crm_case import (
+    ALLOWED_TRANSITIONS,
+    CASE_PRIORITIES,
+    CASE_STATES,
+    MAIL_BODY_TOKEN_RE,
+)
+
+try:  # Python 3.11 and later
+    from re import _constants as sre_constants
+    from re import _parser as sre_parse
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants
+    import sre_parse
 
 _logger = logging.getLogger(__name__)
+
+# A regex is matched against this many characters at most: with nested
+# repetitions refused at save time, this bounds the time a match can take.
+REGEX_TEXT_SIZE = 10000
+REGEX_REPEATS = {
+    getattr(sre_constants, name)
+    for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+    if hasattr(sre_constants, name)
+}
 
 # How deep a rule's state change may trigger further rules: a rule that opens
 # a case fires the "open" rules, which may change the state again, and so on.
@@ -45,6 +67,68 @@ INTERVAL_UNITS = {
     "week": "weeks",
     "month": "months",
 }
+
+
+def _regex_children(op, av):
+    if op in REPEATS_AND_GROUPS:
+        return [av[-1]]
+    if op is sre_constants.BRANCH:
+        return av[1]
+    if op is sre_constants.GROUPREF_EXISTS:
+        return [branch for branch in av[1:] if branch]
+    if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+        return [av[1]]
+    return []
+
+
+REPEATS_AND_GROUPS = REGEX_REPEATS | {
+    getattr(sre_constants, name)
+    for name in ("SUBPATTERN", "ATOMIC_GROUP")
+    if hasattr(sre_constants, name)
+}
+
+
+def _branches_start_apart(branches):
+    """Alternatives that each start with a different literal character."""
+    starts = []
+    for branch in branches:
+        if not len(branch) or branch[0][0] is not sre_constants.LITERAL:
+            return False
+        starts.append(branch[0][1])
+    return len(set(starts)) == len(starts)
+
+
+def _is_backtracking_trap(subpattern, outer=None):
+    """Whether a parsed regex repeats something that can itself match the same
+    text in many ways: a repetition inside a repetition, one of them
+    unbounded (``(a+)+``, ``(.*a){20}``), or overlapping alternatives under
+    an unbounded repetition (``(a|aa)+``). Such patterns backtrack for
+    minutes on a long text that almost matches.
+
+    :param outer: the (min, max, subpattern) of the enclosing repetition
+    """
+    for op, av in subpattern:
+        if op in REGEX_REPEATS and av[1] > 1:
+            if outer and sre_constants.MAXREPEAT in (outer[1], av[1]):
+                return True
+            if _is_backtracking_trap(av[2], av):
+                return True
+            continue
+        if (
+            op is sre_constants.BRANCH
+            and outer
+            and outer[1] == sre_constants.MAXREPEAT
+            and not _branches_start_apart(av[1])
+        ):
+            return True
+        for child in _regex_children(op, av):
+            if _is_backtracking_trap(child, outer):
+                return True
+    return False
+
+
+def regex_is_backtracking_trap(pattern):
+    return _is_backtracking_trap(sre_parse.parse(pattern))
 
 
 class CrmCaseRule(models.Model):
@@ -228,11 +312,35 @@ class CrmCaseRule(models.Model):
                             error=str(error),
                         )
                     ) from error
+                if regex_is_backtracking_trap(pattern):
+                    raise ValidationError(
+                        _(
+                            "The regular expression %(pattern)s of the rule %(rule)s "
+                            "repeats a part that can itself match in several ways, "
+                            "as in (a+)+ or (a|aa)+: on some texts it would run for "
+                            "minutes. Write it without the nested repetition.",
+                            pattern=pattern,
+                            rule=rule.name,
+                        )
+                    )
 
     @api.constrains("act_mail_body")
     def _check_act_mail_body(self):
         sample = dict.fromkeys(MAIL_BODY_KEYS, "")
         for rule in self.filtered("act_mail_body"):
+            if "%" in MAIL_BODY_TOKEN_RE.sub("", rule.act_mail_body):
+                # Checked before formatting: widths and other conversions
+                # (%(case_id)999999999s, %(case_id)r, %s) are refused, a body
+                # only names values.
+                raise ValidationError(
+                    _(
+                        "The mail body of the rule %(rule)s is not well formed: "
+                        "placeholders are written as %(example)s only; write "
+                        "%%%% for a percent sign.",
+                        rule=rule.name,
+                        example="%(case_subject)s",
+                    )
+                )
             try:
                 rule.act_mail_body % sample
             except KeyError as error:
@@ -353,13 +461,26 @@ class CrmCaseRule(models.Model):
             return False
         return not self.trg_state_to or self.trg_state_to == event
 
+    def _regex_search(self, pattern, text):
+        """Search with a bound: the text is cut, and a pattern stored before
+        the save-time check that could backtrack for minutes never matches."""
+        if regex_is_backtracking_trap(pattern):
+            _logger.warning(
+                "Case rule %s: regular expression %r skipped, it could backtrack "
+                "for minutes.",
+                self.id,
+                pattern,
+            )
+            return False
+        return bool(re.search(pattern, (text or "")[:REGEX_TEXT_SIZE]))
+
     def _matches_regexes(self, case):
         self.ensure_one()
-        if self.regex_name and not re.search(self.regex_name, case.name or ""):
+        if self.regex_name and not self._regex_search(self.regex_name, case.name):
             return False
         if self.regex_history:
             bodies = case.message_ids.mapped("preview")
-            return any(re.search(self.regex_history, body or "") for body in bodies)
+            return any(self._regex_search(self.regex_history, body) for body in bodies)
         return True
 
     def _filter_matching_cases(self, cases):
@@ -492,9 +613,14 @@ class CrmCaseRule(models.Model):
         if not log_ids:
             return
         cases = self.env["crm.case"].browse(list(log_ids))
+        # Flushed out of the guarded block: a conflict with another
+        # transaction must reach the caller, which retries the transaction.
+        self.env.flush_all()
         try:
             with self.env.cr.savepoint():
                 self._run_actions(cases, depth=1)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
         except Exception:  # noqa: BLE001 - replayed one by one below
             for case in cases:
                 self._fire_claimed(case, log_ids[case.id], depth=1)
@@ -531,9 +657,15 @@ class CrmCaseRule(models.Model):
         the other cases and rules go on; it is retried on the next runs.
         """
         log = self.env["crm.case.rule.log"].sudo().browse(log_id)
+        # The changes that fired the rule are flushed out of the guarded block:
+        # a conflict with another transaction is not a failure of the rule, it
+        # makes the whole transaction retry.
+        self.env.flush_all()
         try:
             with self.env.cr.savepoint():
                 self._run_actions(case, depth)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
         except Exception as error:  # noqa: BLE001 - recorded on the log, retried
             _logger.exception("Case rule %s failed on case %s", self.id, case.id)
             log.write({"state": "failed", "error": str(error)})

@@ -1,6 +1,8 @@
+import hashlib
 from ast import literal_eval
 
-from odoo import api, models
+from odoo import _, api, models
+from odoo.exceptions import UserError
 from odoo.tools import email_split
 from odoo.tools.mail import mail_header_msgid_re
 
@@ -29,6 +31,24 @@ class MailThread(models.AbstractModel):
         if sender.split("@", 1)[0].lower() in ("mailer-daemon", "postmaster"):
             return True
         return bool(message_dict.get("is_bounce"))
+
+    @api.model
+    def _crm_case_fallback_message_id(self, raw_message):
+        """A Message-Id for a mail that has none, the same at every fetch.
+
+        Odoo gives such a mail a random id, so a mail fetched again after a
+        fetch stopped before marking it seen would be recorded twice."""
+        if isinstance(raw_message, str):
+            raw_message = raw_message.encode("utf-8", errors="surrogateescape")
+        digest = hashlib.sha256(raw_message).hexdigest()[:40]
+        return f"<{digest}.no-message-id@crm-case.invalid>"
+
+    def message_parse(self, message, save_original=False):
+        msg_dict = super().message_parse(message, save_original=save_original)
+        fallback = self.env.context.get("crm_case_fallback_message_id")
+        if fallback and not message.get("Message-Id", "").strip():
+            msg_dict["message_id"] = fallback
+        return msg_dict
 
     @api.model
     def message_route(
@@ -60,6 +80,21 @@ class MailThread(models.AbstractModel):
         if model == "crm.case":
             return [("crm.case", False, custom_values, self.env.uid, None)]
         return routes
+
+    @api.model
+    def _detect_loop_sender(self, message, message_dict, routes):
+        is_loop = super()._detect_loop_sender(message, message_dict, routes)
+        if is_loop and any(route[0] == "crm.case" for route in routes or ()):
+            # Odoo drops the mail silently; a case mail is kept in the failed
+            # mails instead, for a manager to look at and retry.
+            raise UserError(
+                _(
+                    "%(sender)s created too many cases in a short time: the mail "
+                    "was set aside as a possible mail loop.",
+                    sender=message_dict.get("email_from") or "?",
+                )
+            )
+        return is_loop
 
     @api.model
     def _crm_case_find_bounced_message(self, message_dict):

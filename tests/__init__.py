@@ -20,3 +20,5 @@ from . import test_crm_case_portal_tour
 from . import test_crm_case_report
 from . import test_crm_case_report_pdf
 from . import test_crm_case_report_tour
+from . import test_crm_case_gateway_property
+from . import test_crm_case_hostile_input

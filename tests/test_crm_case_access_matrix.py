@@ -2,7 +2,7 @@ import base64
 
 from lxml import etree
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -162,3 +162,74 @@ class TestCrmCaseAccessMatrix(CrmCaseCommon):
                         record = records[model].with_user(self.users[kind])
                         with self.assertRaises(AccessError):
                             getattr(record, button)()
+
+    def test_other_company_sees_nothing(self):
+        """A case user and a case manager of company B neither read nor write
+        what belongs to company A, whatever the model."""
+        company_b = self.env["res.company"].create({"name": "Matrix Company B"})
+        users_b = {
+            kind: mail_new_test_user(
+                self.env,
+                login=f"matrix_b_{kind}",
+                groups=f"base.group_user,crm_case.group_crm_case_{kind}",
+                company_id=company_b.id,
+                company_ids=[(6, 0, company_b.ids)],
+            )
+            for kind in ("user", "manager")
+        }
+        rule = self.env["crm.case.rule"].create(
+            {"name": "Matrix A", "trg_state_to": "open", "act_priority": "1"}
+        )
+        case = self._create_case()
+        case.action_open()
+        server = self.env["fetchmail.server"].create(
+            {
+                "name": "Matrix A server",
+                "server_type": "imap",
+                "server": "localhost",
+                "object_id": self.env["ir.model"]._get_id("crm.case"),
+                "crm_case_section_id": self.section_level1.id,
+            }
+        )
+        failure = self.env["crm.case.mail.failure"]._record_failure(
+            b"Subject: Matrix A\n\nbody", ValueError("matrix"), server
+        )
+        records = {
+            "crm.case": (case, {"name": "Taken"}),
+            "crm.case.section": (self.section_level1, {"name": "Taken"}),
+            "crm.case.categ": (self.categ_fault, {"name": "Taken"}),
+            "crm.case.rule": (rule, {"name": "Taken"}),
+            "crm.case.rule.log": (rule.log_ids, {"error": "Taken"}),
+            "crm.case.mail.failure": (failure, {"error": "Taken"}),
+        }
+        for model, (record, values) in records.items():
+            self.assertEqual(len(record), 1, model)
+            self.assertEqual(record.company_id, self.company, model)
+            # The managers of company A see it: the refusals below are the
+            # company's doing.
+            self.assertEqual(
+                self.env[model]
+                .with_user(self.case_manager)
+                .search([("id", "=", record.id)]),
+                record,
+            )
+            for kind, user in users_b.items():
+                with self.subTest(model=model, user=kind):
+                    self.assertFalse(self._visible(model, user, record))
+                    with self.assertRaises(AccessError):
+                        record.with_user(user).read(["create_date"])
+                    with self.assertRaises(AccessError):
+                        record.with_user(user).write(values)
+        with self.assertRaises(Exception) as caught:
+            self.env["crm.case"].with_user(users_b["user"]).create(
+                {"name": "Into A", "section_id": self.section_level1.id}
+            )
+        self.assertIsInstance(caught.exception, (AccessError, UserError))
+
+    def _visible(self, model, user, record):
+        """``record`` as ``user`` finds it: empty when the records of the
+        model or this one are out of the user's reach."""
+        try:
+            return self.env[model].with_user(user).search([("id", "=", record.id)])
+        except AccessError:
+            return self.env[model]

@@ -1,5 +1,4 @@
-import threading
-import time
+from psycopg2.errors import SerializationFailure
 
 from odoo import api
 from odoo.tests import TransactionCase, tagged
@@ -39,23 +38,7 @@ class TestCrmCaseGatewayConcurrency(TransactionCase):
             env["fetchmail.server"].browse(server_id).unlink()
             env["crm.case.section"].browse(section_id).unlink()
 
-    def _wait_until_blocked(self, cr, pid):
-        """Wait until the backend ``pid`` waits for a lock (at most 30 s)."""
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            # pg_stat_activity is a snapshot per transaction: take a new one.
-            cr.rollback()
-            cr.execute(
-                "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid]
-            )
-            row = cr.fetchone()
-            if row and row[0] == "Lock":
-                return True
-            time.sleep(0.05)
-        return False
-
-    @mute_logger("odoo.sql_db", "odoo.addons.crm_case.models.fetchmail_server")
-    def test_same_mail_by_two_processes_at_once(self):
+    def _setup_server(self):
         with self.registry.cursor() as cr:
             env = self._env(cr)
             section = env["crm.case.section"].create({"name": "Concurrent"})
@@ -70,52 +53,154 @@ class TestCrmCaseGatewayConcurrency(TransactionCase):
             )
             section_id, server_id = section.id, server.id
         self.addCleanup(self._cleanup, section_id, server_id)
-        first_cr = self.registry.cursor()
-        second_cr = self.registry.cursor()
-        watch_cr = self.registry.cursor()
-        self.addCleanup(first_cr.close)
-        self.addCleanup(second_cr.close)
-        self.addCleanup(watch_cr.close)
+        return section_id, server_id
+
+    def _cursor(self):
+        cr = self.registry.cursor()
+        self.addCleanup(cr.close)
+        return cr
+
+    def _assert_recorded_once(self, section_id, server_id):
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            cases = env["crm.case"].search([("section_id", "=", section_id)])
+            self.assertEqual(len(cases), 1)
+            self.assertEqual(
+                env["mail.message"].search_count(
+                    [
+                        (
+                            "message_id",
+                            "=",
+                            "<crm-case-concurrent-twice@concurrent.example.org>",
+                        )
+                    ]
+                ),
+                1,
+            )
+            self.assertFalse(
+                env["crm.case.mail.failure"].search([("server_id", "=", server_id)])
+            )
+
+    @mute_logger("odoo.addons.crm_case.models.fetchmail_server")
+    def test_same_mail_by_two_processes_at_once(self):
+        section_id, server_id = self._setup_server()
+        first_cr, second_cr = self._cursor(), self._cursor()
         # The first process stores the mail but has not committed yet.
         first_server = self._env(first_cr)["fetchmail.server"].browse(server_id)
         self.assertTrue(first_server._crm_case_process_mail(RAW))
-        # The second one reads the same mail meanwhile: it must wait.
-        second_cr.execute("SELECT pg_backend_pid()")
-        second_pid = second_cr.fetchone()[0]
-        result = {}
-        # Built here: a new environment needs the registry lock, which the
-        # test runner holds.
+        # The second one reads the same mail meanwhile: it leaves it to the
+        # first one at once (None: not stored, not to be marked seen).
         second_server = self._env(second_cr)["fetchmail.server"].browse(server_id)
-
-        def second_fetch():
-            server = second_server
-            result["stored"] = server._crm_case_process_mail(RAW)
-            second_cr.commit()
-
-        thread = threading.Thread(target=second_fetch)
-        thread.start()
-        blocked = self._wait_until_blocked(watch_cr, second_pid)
+        self.assertIsNone(second_server._crm_case_process_mail(RAW))
+        second_cr.commit()
         first_cr.commit()
-        thread.join(timeout=60)
-        self.assertTrue(blocked, "the second process waited for the first one")
-        self.assertFalse(thread.is_alive())
-        self.assertTrue(result["stored"], "a duplicate is no failure")
-        watch_cr.rollback()
-        watch_env = self._env(watch_cr)
-        cases = watch_env["crm.case"].search([("section_id", "=", section_id)])
-        self.assertEqual(len(cases), 1)
-        self.assertEqual(
-            watch_env["mail.message"].search_count(
-                [
-                    (
-                        "message_id",
-                        "=",
-                        "<crm-case-concurrent-twice@concurrent.example.org>",
-                    )
-                ]
-            ),
-            1,
+        # Fetched again later (the first one died before marking it seen).
+        self.assertTrue(second_server._crm_case_process_mail(RAW))
+        second_cr.commit()
+        self._assert_recorded_once(section_id, server_id)
+
+    @mute_logger("odoo.sql_db", "odoo.addons.crm_case.models.fetchmail_server")
+    def test_database_catches_the_last_race(self):
+        """The second transaction's snapshot predates the first one's commit,
+        and its lock comes after that commit: the unique index refuses the
+        second copy, which counts as already recorded."""
+        section_id, server_id = self._setup_server()
+        first_cr, second_cr = self._cursor(), self._cursor()
+        first_server = self._env(first_cr)["fetchmail.server"].browse(server_id)
+        second_server = self._env(second_cr)["fetchmail.server"].browse(server_id)
+        second_cr.execute("SELECT 1")  # takes the snapshot
+        self.assertTrue(first_server._crm_case_process_mail(RAW))
+        first_cr.commit()
+        self.assertTrue(second_server._crm_case_process_mail(RAW))
+        second_cr.commit()
+        self._assert_recorded_once(section_id, server_id)
+
+    def _committed_case(self, section_id, **values):
+        with self.registry.cursor() as cr:
+            case = self._env(cr)["crm.case"].create(
+                dict(values, name="Conflicting case", section_id=section_id)
+            )
+            return case.id
+
+    def _change_elsewhere(self, case_id):
+        """Another transaction changes the case and commits."""
+        with self.registry.cursor() as cr:
+            self._env(cr)["crm.case"].browse(case_id).priority = "1"
+
+    @mute_logger("odoo.sql_db", "odoo.addons.crm_case.models.fetchmail_server")
+    def test_conflict_while_storing_a_reply_leaves_it_for_later(self):
+        section_id, server_id = self._setup_server()
+        case_id = self._committed_case(
+            section_id, email_from="carla@concurrent.example.org"
         )
+        reply = (
+            b"From: Carla <carla@concurrent.example.org>\n"
+            b"Subject: Re: [%d] Conflicting case\n"
+            b"Message-ID: <crm-case-conflict-reply@concurrent.example.org>\n\n"
+            b"Any news?\n" % case_id
+        )
+        fetch_cr = self._cursor()
+        fetch_cr.execute("SELECT 1")  # the fetch's snapshot
+        self._change_elsewhere(case_id)
+        server = self._env(fetch_cr)["fetchmail.server"].browse(server_id)
+        self.assertIsNone(server._crm_case_process_mail(reply), "left unseen")
+        fetch_cr.rollback()
+        env = self._env(fetch_cr)
         self.assertFalse(
-            watch_env["crm.case.mail.failure"].search([("server_id", "=", server_id)])
+            env["crm.case.mail.failure"]
+            .search([])
+            .filtered(lambda failure: failure.server_id.id == server_id)
         )
+        # The next fetch stores it.
+        self.assertTrue(server._crm_case_process_mail(reply))
+        fetch_cr.commit()
+        case = env["crm.case"].browse(case_id)
+        self.assertEqual(case.state, "open", "the partner's reply opened the case")
+        self.assertIn(
+            "<crm-case-conflict-reply@concurrent.example.org>",
+            case.message_ids.mapped("message_id"),
+        )
+
+    @mute_logger("odoo.sql_db")
+    def test_rule_firing_does_not_swallow_a_conflict(self):
+        """The change that fires a rule conflicts with another transaction:
+        the conflict reaches the caller, which retries the transaction (a
+        request, a cron), instead of a failed firing on an aborted one."""
+        section_id, __ = self._setup_server()
+        with self.registry.cursor() as cr:
+            rule_id = (
+                self._env(cr)["crm.case.rule"]
+                .create(
+                    {
+                        "name": "Conflict rule",
+                        "trg_state_to": "open",
+                        "trg_section_id": section_id,
+                        "act_section_id": section_id,
+                    }
+                )
+                .id
+            )
+        self.addCleanup(self._unlink_rule, rule_id)
+        case_id = self._committed_case(section_id)
+        user_cr = self._cursor()
+        user_cr.execute("SELECT 1")  # the request's snapshot
+        self._change_elsewhere(case_id)
+        case = self._env(user_cr)["crm.case"].browse(case_id)
+        with self.assertRaises(SerializationFailure):
+            case.action_open()
+        user_cr.rollback()
+        self.assertEqual(case.state, "draft")
+        # Retried, as Odoo retries the request: the rule fires once.
+        case.action_open()
+        user_cr.commit()
+        self.assertEqual(case.state, "open")
+        self.assertEqual(
+            case.rule_log_ids.filtered(lambda log: log.rule_id.id == rule_id).mapped(
+                "state"
+            ),
+            ["done"],
+        )
+
+    def _unlink_rule(self, rule_id):
+        with self.registry.cursor() as cr:
+            self._env(cr)["crm.case.rule"].browse(rule_id).unlink()

@@ -18,12 +18,14 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import odoo_setup  # noqa: E402
+from faults import run_faults  # noqa: E402
 from lifecycle import run_lifecycle  # noqa: E402
 
 # Python modules the tests import, with the PyPI distribution that provides each.
 PYTHON_TOOLS = {
     "websocket": "websocket-client",
     "freezegun": "freezegun",
+    "hypothesis": "hypothesis",
 }
 # Programs the tests run, with the Debian package that provides each.
 DEBIAN_TOOLS = {
@@ -209,7 +211,9 @@ def main(argv):
     failed = report.failures_count + report.errors_count
     passed = report.testsRun - failed - report.skipped
     extra_checks = (
-        [] if argv else [("packaging", check_wheel_builds()), *run_lifecycle()]
+        []
+        if argv
+        else [("packaging", check_wheel_builds()), *run_lifecycle(), *run_faults()]
     )
     for name, error in extra_checks:
         if error:

@@ -1,0 +1,542 @@
+"""Fault checks run by ``make test``: the rule checker and the mail fetch are
+stopped by SIGKILL halfway, or lose their PostgreSQL connection, and are run
+again; no reminder and no mail may be lost or doubled. Then the load bench
+(bench/load/load.py) runs in its short mode.
+
+Each run is its own ``odoo shell`` process on a database of this check, as an
+administrator's cron worker would be. Each check yields ``(name, error)``;
+``error`` is None when the check passed. ``python3 tools/faults.py`` prints
+the verdicts (``--keep`` leaves the database for a look).
+"""
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from hashlib import sha256
+
+import odoo_setup
+
+sys.path.insert(0, os.path.join(odoo_setup.REPO_ROOT, "tests"))
+from dovecot import Dovecot  # noqa: E402
+
+BATCH_SIZE = 10
+CASES = 40
+MAILS = 30
+MAILBOX = "faults"
+# How long a run may take before the check gives up on it.
+RUN_TIMEOUT = 180
+
+SETUP_SCRIPT = """
+import json
+env["ir.config_parameter"].set_param("crm_case.rule_batch_size", %(batch)d)
+# A sender creating three cases in a row looks like a mail loop.
+env["ir.config_parameter"].set_param("mail.gateway.loop.threshold", 3)
+env["crm.case.rule"].search([]).active = False
+user = env["res.users"].create({
+    "name": "Fault Responsible", "login": "fault_responsible",
+    "email": "responsible@faults.example.com",
+    "groups_id": [(6, 0, [env.ref("crm_case.group_crm_case_user").id])],
+})
+ids = {}
+for key in ("kill", "pg"):
+    section = env["crm.case.section"].create(
+        {"name": f"Faults {key}", "reply_to": f"{key}@faults.example.com"})
+    rule = env["crm.case.rule"].create({
+        "name": f"Remind at once ({key})", "trg_section_id": section.id,
+        "trg_date_type": "create", "trg_date_range": 0,
+        "trg_date_range_type": "minutes", "act_remind_user": True,
+        "active": key == "kill",
+    })
+    env["crm.case"].create([
+        {"name": f"Fault case {key} {index}", "section_id": section.id,
+         "user_id": user.id} for index in range(%(cases)d)])
+    ids[key] = {"section": section.id, "rule": rule.id}
+mail_section = env["crm.case.section"].create({"name": "Faults mail"})
+server = env["fetchmail.server"].create({
+    "name": "Faults IMAP", "server_type": "imap", "server": "127.0.0.1",
+    "port": %(port)d, "is_ssl": False, "user": %(login)r,
+    "password": %(password)r, "object_id": env["ir.model"]._get_id("crm.case"),
+    "crm_case_section_id": mail_section.id,
+})
+ids["server"] = server.id
+env.cr.commit()
+print("SETUP " + json.dumps(ids))
+"""
+
+# Stops the process, mid-transaction, when ``method`` of ``model`` has been
+# called ``calls`` times: after the work, before its commit.
+PAUSE_SCRIPT = """
+import os, time
+%(prelude)s
+Model = type(env[%(model)r])
+original = getattr(Model, %(method)r)
+calls = []
+
+def paused(self, *args, **kwargs):
+    result = original(self, *args, **kwargs)
+    calls.append(1)
+    if len(calls) == %(calls)d:
+        print("PAUSED %%d" %% env.cr._cnx.get_backend_pid(), flush=True)
+        deadline = time.monotonic() + 600
+        while not os.path.exists(%(flag)r) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    return result
+
+setattr(Model, %(method)r, paused)
+try:
+    %(run)s
+    env.cr.commit()
+    print("RUN DONE", flush=True)
+except Exception as error:
+    print("RUN FAILED " + type(error).__module__ + "." + type(error).__name__,
+          flush=True)
+    raise
+"""
+
+RUN_CHECKER = 'env["crm.case.rule"]._cron_check()'
+RUN_FETCH = 'env["fetchmail.server"].browse(%d).fetch_mail()'
+
+RULE_STATE_SCRIPT = """
+import json
+rule = env["crm.case.rule"].browse(%(rule)d)
+cases = env["crm.case"].search([("section_id", "=", %(section)d)])
+logs = env["crm.case.rule.log"].search([("rule_id", "=", rule.id)])
+mails = env["mail.mail"].search([("model", "=", "crm.case"),
+                                 ("res_id", "in", cases.ids),
+                                 ("subject", "=like", "Reminder: %%")])
+state = {
+    "cases": len(cases),
+    "done": sorted(logs.filtered(lambda log: log.state == "done").case_id.ids),
+    "logs_per_case": max([len(logs.filtered(lambda l, c=c: l.case_id == c))
+                          for c in cases] or [0]),
+    "mails_per_case": {str(c.id): len(mails.filtered(lambda m, c=c: m.res_id == c.id))
+                       for c in cases},
+}
+print(%(marker)r + " " + json.dumps(state))
+"""
+
+MAIL_STATE_SCRIPT = """
+import json
+ids = json.loads(%(ids)r)
+Message = env["mail.message"]
+Failure = env["crm.case.mail.failure"]
+counts = {}
+for message_id in ids:
+    counts[message_id] = [
+        Message.search_count([("message_id", "=", message_id),
+                              ("model", "=", "crm.case")]),
+        Failure.search_count([("message_id", "=", message_id),
+                              ("state", "=", "failed")]),
+    ]
+print(%(marker)r + " " + json.dumps(counts))
+"""
+
+
+class FaultChecks:
+    def __init__(self, addons_dir):
+        self.addons_dir = addons_dir
+        self.database = f"crm_case_faults_{os.getpid()}"
+        self.clean_database = f"crm_case_clean_{os.getpid()}"
+        self.log = open(os.path.join(addons_dir, "faults.log"), "w")
+        self.flag_dir = tempfile.mkdtemp(prefix="crm_case_faults_")
+        self.dovecot = None
+        self.ids = {}
+        self.mail_ids = []
+
+    # ------------------------------------------------------------
+    # Processes
+    # ------------------------------------------------------------
+
+    def _command(self, *args):
+        return [
+            sys.executable,
+            "-m",
+            "odoo",
+            *args[:1],
+            "--database",
+            self.database,
+            "--addons-path",
+            self.addons_dir,
+            "--data-dir",
+            os.path.join(self.addons_dir, "data"),
+            "--log-level",
+            "warn",
+            "--no-http",
+            *args[1:],
+        ]
+
+    def shell(self, script):
+        result = subprocess.run(
+            self._command("shell"),
+            input=script,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=RUN_TIMEOUT,
+        )
+        self.log.write(result.stdout + result.stderr)
+        if result.returncode:
+            raise RuntimeError(result.stderr.strip()[-800:])
+        return result.stdout
+
+    def marked(self, output, marker):
+        for line in output.splitlines():
+            if line.startswith(marker + " "):
+                return json.loads(line[len(marker) + 1 :])
+        raise RuntimeError(f"no {marker} line in: {output[-500:]}")
+
+    def start_paused(self, model, method, calls, run, prelude=""):
+        """Start a run that stops halfway; return (process, flag, backend pid)."""
+        flag = os.path.join(self.flag_dir, f"{method}-{time.monotonic()}")
+        script = PAUSE_SCRIPT % {
+            "prelude": prelude,
+            "model": model,
+            "method": method,
+            "calls": calls,
+            "flag": flag,
+            "run": run,
+        }
+        process = subprocess.Popen(
+            self._command("shell"),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+        )
+        process.stdin.write(script)
+        process.stdin.close()
+        process.stdin = None
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while time.monotonic() < deadline:
+            ready, __, __ = select.select([process.stdout], [], [], 1)
+            if not ready:
+                continue
+            line = process.stdout.readline()
+            if not line:
+                break
+            self.log.write(line)
+            if line.startswith("PAUSED "):
+                return process, flag, int(line.split()[1])
+        process.kill()
+        process.wait()
+        raise RuntimeError("the run never reached its halfway point")
+
+    def kill(self, process):
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        process.stdout.close()
+        return process.returncode
+
+    def sql(self, query, params=None):
+        import psycopg2
+
+        connection = psycopg2.connect(dbname="postgres")
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(query, params)
+                return cursor.fetchall()
+        finally:
+            connection.close()
+
+    # ------------------------------------------------------------
+    # Setup
+    # ------------------------------------------------------------
+
+    def setup(self):
+        subprocess.run(["createdb", self.database], check=True)
+        install = subprocess.run(
+            self._command(
+                "server",
+                "--stop-after-init",
+                "--init",
+                odoo_setup.ADDON_NAME,
+                "--without-demo",
+                "all",
+            ),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        self.log.write(install.stdout + install.stderr)
+        if install.returncode:
+            raise RuntimeError(install.stderr.strip()[-800:])
+        # A clean copy for the load bench, which starts from a fresh install.
+        subprocess.run(
+            ["createdb", "-T", self.database, self.clean_database], check=True
+        )
+        self.dovecot = Dovecot().start([MAILBOX])
+        output = self.shell(
+            SETUP_SCRIPT
+            % {
+                "batch": BATCH_SIZE,
+                "cases": CASES,
+                "port": self.dovecot.port_imap,
+                "login": MAILBOX,
+                "password": Dovecot.password,
+            }
+        )
+        self.ids = self.marked(output, "SETUP")
+        self.deliver_mails()
+
+    def deliver_mails(self):
+        mails = []
+        for index in range(MAILS):
+            message_id = f"<fault-{index}@faults.example.com>"
+            mails.append(
+                (
+                    f"From: Customer {index} <customer{index}@faults.example.com>\n"
+                    f"Subject: Fault mail {index}\nMessage-Id: {message_id}\n\n"
+                    f"Mail number {index}.\n"
+                ).encode()
+            )
+            self.mail_ids.append(message_id)
+        # No Message-Id: the gateway gives it a stable one.
+        mails.append(b"From: <anonymous@faults.example.com>\nSubject: No id\n\nHi\n")
+        # A robot: its fourth mail is set aside as a loop, a failure recorded
+        # once even without Message-Id.
+        for index in range(4):
+            message_id = f"Message-Id: <robot-{index}@faults.example.com>\n"
+            mails.append(
+                (
+                    "From: <robot@faults.example.com>\n"
+                    f"{message_id if index < 3 else ''}Subject: Robot {index}\n\nx\n"
+                ).encode()
+            )
+            if index < 3:
+                self.mail_ids.append(f"<robot-{index}@faults.example.com>")
+        self.dovecot.deliver(MAILBOX, *mails)
+        # The ids the gateway gives the others: the hash of the mail as fetched.
+        connection = self.dovecot.imap(MAILBOX)
+        try:
+            connection.select("INBOX", readonly=True)
+            for number in (MAILS + 1, MAILS + 5):
+                __, parts = connection.fetch(str(number), "(BODY.PEEK[])")
+                digest = sha256(parts[0][1]).hexdigest()[:40]
+                self.mail_ids.append(f"<{digest}.no-message-id@crm-case.invalid>")
+        finally:
+            connection.logout()
+
+    # ------------------------------------------------------------
+    # Checks
+    # ------------------------------------------------------------
+
+    def rerun(self, state_script, run):
+        """Read the state a stopped run left, run again to the end, read the
+        state again: return (before, after)."""
+        output = self.shell(
+            state_script % {"marker": "BEFORE"}
+            + PAUSE_SCRIPT_FULL % run
+            + state_script % {"marker": "AFTER"}
+        )
+        return self.marked(output, "BEFORE"), self.marked(output, "AFTER")
+
+    def rule_state_script(self, key):
+        return RULE_STATE_SCRIPT.replace(
+            "%(rule)d", str(self.ids[key]["rule"])
+        ).replace("%(section)d", str(self.ids[key]["section"]))
+
+    def rule_problems(self, state, expected_done):
+        problems = []
+        if len(state["done"]) != expected_done:
+            problems.append(f"{len(state['done'])} firings done, {expected_done} due")
+        if state["logs_per_case"] > 1:
+            problems.append("a case has two firings of the same instant")
+        counts = state["mails_per_case"]
+        done = {str(case_id) for case_id in state["done"]}
+        wrong = [
+            case_id
+            for case_id, count in counts.items()
+            if count != (1 if case_id in done else 0)
+        ]
+        if wrong:
+            problems.append(f"{len(wrong)} cases with a wrong number of reminders")
+        return problems
+
+    def check_rule_checker_killed_halfway(self):
+        process, __, __ = self.start_paused(
+            "crm.case.rule", "_fire_batch", 3, RUN_CHECKER
+        )
+        self.kill(process)
+        # Two batches were committed; the third one died with the process.
+        before, after = self.rerun(self.rule_state_script("kill"), RUN_CHECKER)
+        problems = self.rule_problems(before, 2 * BATCH_SIZE)
+        problems += self.rule_problems(after, CASES)
+        return "; ".join(problems) or None
+
+    def check_rule_checker_loses_its_connection(self):
+        process, flag, backend = self.start_paused(
+            "crm.case.rule",
+            "_fire_batch",
+            2,
+            RUN_CHECKER,
+            prelude=SWITCH_RULES_SCRIPT % self.ids["pg"]["rule"],
+        )
+        self.sql("SELECT pg_terminate_backend(%s)", [backend])
+        open(flag, "w").close()
+        try:
+            output, __ = process.communicate(timeout=RUN_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.kill(process)
+            return "the run hung after losing its connection"
+        self.log.write(output)
+        problems = []
+        if "RUN FAILED psycopg2." not in output or not process.returncode:
+            problems.append(f"the run did not fail on its connection: {output[-300:]}")
+        # The first batch was committed, the second one was lost with the
+        # connection; the next run does the rest.
+        before, after = self.rerun(self.rule_state_script("pg"), RUN_CHECKER)
+        problems += self.rule_problems(before, BATCH_SIZE)
+        problems += self.rule_problems(after, CASES)
+        return "; ".join(problems) or None
+
+    def check_fetch_killed_halfway(self):
+        run = RUN_FETCH % self.ids["server"]
+        # Killed after the 10th mail is committed, before it is marked seen.
+        process, __, __ = self.start_paused(
+            "fetchmail.server", "_crm_case_commit", 10, run
+        )
+        self.kill(process)
+        problems = []
+        seen = sum("\\Seen" in flags for flags in self.dovecot.flags(MAILBOX))
+        if seen != 9:
+            problems.append(f"the killed fetch marked {seen} mails seen, not 9")
+        before, after = self.rerun(
+            MAIL_STATE_SCRIPT.replace("%(ids)r", repr(json.dumps(self.mail_ids))),
+            run,
+        )
+        recorded = sum(1 for counts in before.values() if sum(counts))
+        if recorded != 10:
+            problems.append(f"{recorded} mails recorded by the killed fetch, not 10")
+        wrong = {key: counts for key, counts in after.items() if sum(counts) != 1}
+        if wrong:
+            problems.append(f"mails not recorded exactly once: {wrong}")
+        if any("\\Seen" not in flags for flags in self.dovecot.flags(MAILBOX)):
+            problems.append("mails left unseen")
+        return "; ".join(problems) or None
+
+    def check_fetch_loses_its_connection(self):
+        """New mails; the fetch loses its connection after storing five."""
+        ids = [f"<fault-pg-{index}@faults.example.com>" for index in range(12)]
+        self.dovecot.deliver(
+            MAILBOX,
+            *(
+                f"From: <pg{index}@faults.example.com>\nMessage-Id: {message_id}\n"
+                f"Subject: Connection {index}\n\nx\n".encode()
+                for index, message_id in enumerate(ids)
+            ),
+        )
+        run = RUN_FETCH % self.ids["server"]
+        process, flag, backend = self.start_paused(
+            "fetchmail.server", "_crm_case_commit", 5, run
+        )
+        self.sql("SELECT pg_terminate_backend(%s)", [backend])
+        open(flag, "w").close()
+        try:
+            output, __ = process.communicate(timeout=RUN_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.kill(process)
+            return "the fetch hung after losing its connection"
+        self.log.write(output)
+        problems = []
+        if "RUN FAILED" not in output or not process.returncode:
+            problems.append(f"the fetch did not fail: {output[-300:]}")
+        before, after = self.rerun(
+            MAIL_STATE_SCRIPT.replace("%(ids)r", repr(json.dumps(ids))), run
+        )
+        recorded = sum(1 for counts in before.values() if sum(counts))
+        if recorded != 5:
+            problems.append(f"{recorded} mails recorded before the drop, not 5")
+        wrong = {key: counts for key, counts in after.items() if sum(counts) != 1}
+        if wrong:
+            problems.append(f"mails not recorded exactly once: {wrong}")
+        if any("\\Seen" not in flags for flags in self.dovecot.flags(MAILBOX)):
+            problems.append("mails left unseen")
+        return "; ".join(problems) or None
+
+    def check_load_short(self):
+        """The load bench in its short mode, on a fresh install."""
+        result = subprocess.run(
+            [
+                sys.executable,
+                os.path.join(odoo_setup.REPO_ROOT, "bench", "load", "load.py"),
+                *("--seconds", "5", "--clients", "3"),
+                *("--template", self.clean_database),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=RUN_TIMEOUT * 2,
+        )
+        self.log.write(result.stdout + result.stderr)
+        print(result.stdout, end="")
+        if result.returncode:
+            return (result.stdout + result.stderr).strip()[-800:]
+        return None
+
+    def run(self):
+        checks = [
+            self.check_rule_checker_killed_halfway,
+            self.check_rule_checker_loses_its_connection,
+            self.check_fetch_killed_halfway,
+            self.check_fetch_loses_its_connection,
+        ]
+        try:
+            try:
+                self.setup()
+            except Exception as exc:  # noqa: BLE001 - reported as a failure
+                for check in checks:
+                    yield check.__name__, f"setup failed: {type(exc).__name__}: {exc}"
+                return
+            for check in [*checks, self.check_load_short]:
+                try:
+                    error = check()
+                except Exception as exc:  # noqa: BLE001 - reported as a failure
+                    error = f"{type(exc).__name__}: {exc}"
+                yield check.__name__, error
+        finally:
+            self.close()
+
+    def close(self):
+        self.log.close()
+        if self.dovecot:
+            self.dovecot.stop()
+        subprocess.run(["rm", "-rf", self.flag_dir], check=False)
+        subprocess.run(["dropdb", "--if-exists", self.clean_database], check=False)
+        if "--keep" not in sys.argv:
+            subprocess.run(["dropdb", "--if-exists", self.database], check=False)
+
+
+SWITCH_RULES_SCRIPT = """
+env["crm.case.rule"].search([]).active = False
+env["crm.case.rule"].browse(%d).active = True
+env.cr.commit()
+"""
+
+# A whole run, committed, to finish what a stopped run left.
+PAUSE_SCRIPT_FULL = """
+%s
+env.cr.commit()
+"""
+
+
+def run_faults():
+    addons_dir = odoo_setup.make_addons_dir("crm_case_faults_")
+    try:
+        yield from FaultChecks(addons_dir).run()
+    finally:
+        if "--keep" not in sys.argv:
+            subprocess.run(["rm", "-rf", addons_dir], check=False)
+
+
+if __name__ == "__main__":
+    failed = 0
+    for name, error in run_faults():
+        print(f"{name}: {error or 'ok'}")
+        failed += bool(error)
+    sys.exit(1 if failed else 0)
