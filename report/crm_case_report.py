@@ -133,36 +133,47 @@ class CrmCaseReport(models.Model):
     # ------------------------------------------------------------
 
     def _read_group_format_result(self, rows_dict, lazy_groupby):
-        """Format each distinct month once, then the other groupings as usual.
+        """Format each distinct value of a grouping once, and share it.
 
         A pivot by month x section x user has tens of thousands of cells but a
-        few dozen months: the label (Babel), the time-zone range and the domain
-        of a month cost as much as the rest of a cell, so they are computed per
-        month and shared by its cells. The result is the standard one.
+        few dozen months, sections and users. Odoo formats every cell on its
+        own: a Babel label and a time-zone range per month, a name per record,
+        and one domain combination per grouping. Here each distinct value is
+        formatted once by the standard code, and each cell combines its parts
+        in one step. The result is the standard one.
         """
-        temporal = [
+        shared = [
             spec
             for spec in lazy_groupby
             if self._fields[spec.split(":")[0].split(".")[0]].type
-            in ("date", "datetime")
+            not in ("many2many", "properties")
         ]
-        for spec in temporal:
-            self._read_group_format_temporal_once(rows_dict, spec)
+        formatted = {
+            spec: self._read_group_format_values(rows_dict, spec) for spec in shared
+        }
+        for row in rows_dict:
+            domains = [row["__domain"]]
+            for spec in shared:
+                sample = formatted[spec][row[spec]]
+                row[spec] = sample[spec]
+                if "__range" in sample:
+                    row.setdefault("__range", {}).update(sample["__range"])
+                domains.append(sample["__domain"])
+            row["__domain"] = expression.AND(domains)
+        # Many2many and properties groups depend on the other rows: as usual.
         return super()._read_group_format_result(
-            rows_dict, [spec for spec in lazy_groupby if spec not in temporal]
+            rows_dict, [spec for spec in lazy_groupby if spec not in shared]
         )
 
-    def _read_group_format_temporal_once(self, rows_dict, spec):
+    def _read_group_format_values(self, rows_dict, spec):
+        """The standard formatting of each distinct value of ``spec``.
+
+        :return: {raw value: formatted group with its label, range and domain}
+        """
         values = list({row[spec] for row in rows_dict})
         samples = [{spec: value, "__domain": []} for value in values]
         super()._read_group_format_result(samples, [spec])
-        formatted = dict(zip(values, samples, strict=True))
-        for row in rows_dict:
-            sample = formatted[row[spec]]
-            row[spec] = sample[spec]
-            if "__range" in sample:
-                row.setdefault("__range", {}).update(sample["__range"])
-            row["__domain"] = expression.AND([row["__domain"], sample["__domain"]])
+        return dict(zip(values, samples, strict=True))
 
     # ------------------------------------------------------------
     # Actions

@@ -235,9 +235,9 @@ class TestCrmCaseReport(CrmCaseCommon):
         }
 
     def test_month_groups_match_the_stock_formatting(self):
-        """The report formats each month once; labels, ranges and drill-down
-        domains stay those Odoo gives crm.case for the same grouping, in a time
-        zone that moves month boundaries."""
+        """The report formats each month, section and user once; labels,
+        ranges and drill-down domains stay those Odoo gives crm.case for the
+        same grouping, in a time zone that moves month boundaries."""
         groupbys = ["date:month", "section_id", "user_id"]
         env = self.env(context=dict(self.env.context, tz="Europe/Brussels"))
         Report = env["crm.case.report"].with_user(self.case_user)
@@ -246,9 +246,10 @@ class TestCrmCaseReport(CrmCaseCommon):
         report_groups = Report.read_group(domain, [], groupbys, lazy=False)
         case_groups = Case.read_group(domain, [], groupbys, lazy=False)
         self.assertTrue(report_groups)
+        keys = ["date:month", "section_id", "user_id", "__range", "__count"]
         self.assertEqual(
-            [(g["date:month"], g["__range"], g["__count"]) for g in report_groups],
-            [(g["date:month"], g["__range"], g["__count"]) for g in case_groups],
+            [[group[key] for key in keys] for group in report_groups],
+            [[group[key] for key in keys] for group in case_groups],
         )
         for group in report_groups:
             self.assertEqual(Report.search_count(group["__domain"]), group["__count"])
