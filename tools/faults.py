@@ -153,22 +153,7 @@ class FaultChecks:
     # ------------------------------------------------------------
 
     def _command(self, *args):
-        return [
-            sys.executable,
-            "-m",
-            "odoo",
-            *args[:1],
-            "--database",
-            self.database,
-            "--addons-path",
-            self.addons_dir,
-            "--data-dir",
-            os.path.join(self.addons_dir, "data"),
-            "--log-level",
-            "warn",
-            "--no-http",
-            *args[1:],
-        ]
+        return odoo_setup.odoo_command(self.database, self.addons_dir, *args)
 
     def shell(self, script):
         result = subprocess.run(

@@ -7,7 +7,6 @@ Each check yields ``(name, error)``; ``error`` is None when the check passed.
 import json
 import os
 import subprocess
-import sys
 
 import odoo_setup
 
@@ -102,22 +101,7 @@ class Lifecycle:
         self.log = open(os.path.join(addons_dir, "lifecycle.log"), "w")
 
     def odoo(self, *args, script=None):
-        command = [
-            sys.executable,
-            "-m",
-            "odoo",
-            *args[:1],
-            "--database",
-            self.database,
-            "--addons-path",
-            self.addons_dir,
-            "--data-dir",
-            os.path.join(self.addons_dir, "data"),
-            "--log-level",
-            "warn",
-            "--no-http",
-            *args[1:],
-        ]
+        command = odoo_setup.odoo_command(self.database, self.addons_dir, *args)
         result = subprocess.run(
             command, input=script, capture_output=True, text=True, check=False
         )

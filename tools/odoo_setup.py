@@ -52,3 +52,25 @@ def make_addons_dir(prefix):
     addons_dir = tempfile.mkdtemp(prefix=prefix)
     os.symlink(REPO_ROOT, os.path.join(addons_dir, ADDON_NAME))
     return addons_dir
+
+
+def odoo_command(database, addons_dir, command, *args, quiet=True):
+    """Command line of ``odoo <command>`` on ``database`` with the private addons path.
+
+    ``quiet`` keeps the log to warnings and starts no HTTP server, as the
+    installs and shell scripts want; a server that must answer passes False.
+    """
+    return [
+        sys.executable,
+        "-m",
+        "odoo",
+        command,
+        "--database",
+        database,
+        "--addons-path",
+        addons_dir,
+        "--data-dir",
+        os.path.join(addons_dir, "data"),
+        *(["--log-level", "warn", "--no-http"] if quiet else []),
+        *args,
+    ]

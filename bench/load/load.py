@@ -224,20 +224,10 @@ class LoadBench:
 
     # -- processes -------------------------------------------------
 
-    def odoo(self, *args):
-        return [
-            sys.executable,
-            "-m",
-            "odoo",
-            *args[:1],
-            "--database",
-            self.database,
-            "--addons-path",
-            self.addons_dir,
-            "--data-dir",
-            os.path.join(self.addons_dir, "data"),
-            *args[1:],
-        ]
+    def odoo(self, *args, quiet=False):
+        return odoo_setup.odoo_command(
+            self.database, self.addons_dir, *args, quiet=quiet
+        )
 
     def create_database(self):
         if self.options.template:
@@ -250,13 +240,11 @@ class LoadBench:
             self.odoo(
                 "server",
                 "--stop-after-init",
-                "--no-http",
-                "--log-level",
-                "warn",
                 "--init",
                 odoo_setup.ADDON_NAME,
                 "--without-demo",
                 "all",
+                quiet=True,
             ),
             check=True,
             capture_output=True,
@@ -271,7 +259,7 @@ class LoadBench:
             "imap_password": Dovecot.password,
         }
         result = subprocess.run(
-            self.odoo("shell", "--no-http", "--log-level", "warn"),
+            self.odoo("shell", quiet=True),
             input=script,
             capture_output=True,
             text=True,
