@@ -5,6 +5,7 @@ never with a traceback, so that a newcomer knows what to provide.
 """
 
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -74,3 +75,21 @@ def odoo_command(database, addons_dir, command, *args, quiet=True):
         *(["--log-level", "warn", "--no-http"] if quiet else []),
         *args,
     ]
+
+
+def create_database(database, addons_dir, modules):
+    """Install ``modules`` without demo data in ``database``, dropping an old one."""
+    subprocess.run(["dropdb", "--if-exists", database], check=True)
+    subprocess.run(
+        odoo_command(
+            database,
+            addons_dir,
+            "server",
+            "--init",
+            ",".join(modules),
+            "--without-demo",
+            "all",
+            "--stop-after-init",
+        ),
+        check=True,
+    )

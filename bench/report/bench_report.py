@@ -63,28 +63,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def create_database(args, addons_dir):
-    subprocess.run(["dropdb", "--if-exists", args.db], check=True)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-d",
-            args.db,
-            "-i",
-            "crm_case,crm",
-            "--without-demo=all",
-            "--stop-after-init",
-            f"--addons-path={addons_dir}",
-            f"--data-dir={addons_dir}/data",
-            "--log-level=warn",
-            "--http-port=0",
-        ],
-        check=True,
-    )
-
-
 def create_users(env, args):
     groups = [
         env.ref("crm_case.group_crm_case_user").id,
@@ -280,7 +258,7 @@ def main():
         f"sections/teams, {args.users} users, {args.years} years"
     )
     if not args.reuse:
-        create_database(args, addons_dir)
+        odoo_setup.create_database(args.db, addons_dir, ["crm_case", "crm"])
 
     import odoo
     from odoo.modules.registry import Registry

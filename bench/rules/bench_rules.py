@@ -43,28 +43,6 @@ def peak_memory_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def create_database(args, addons_dir):
-    subprocess.run(["dropdb", "--if-exists", args.db], check=True)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-d",
-            args.db,
-            "-i",
-            "crm_case,base_automation",
-            "--without-demo=all",
-            "--stop-after-init",
-            f"--addons-path={addons_dir}",
-            f"--data-dir={addons_dir}/data",
-            "--log-level=warn",
-            "--http-port=0",
-        ],
-        check=True,
-    )
-
-
 def populate(env, args):
     cr = env.cr
     sections = env["crm.case.section"].create(
@@ -137,7 +115,7 @@ def main():
         f"crm_case rules bench: {args.cases} cases, {args.sections} sections, "
         f"{args.rules} time rules, {args.due} due"
     )
-    create_database(args, addons_dir)
+    odoo_setup.create_database(args.db, addons_dir, ["crm_case", "base_automation"])
 
     import odoo
     from odoo import fields
