@@ -178,16 +178,11 @@ class CrmCaseSection(models.Model):
     def action_view_case_report(self):
         """Open the statistics of this section and of its sub-sections, by user."""
         self.ensure_one()
-        self.env["crm.case.report"].check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "crm_case.crm_case_report_action"
+        return self.env["crm.case.report"]._get_statistics_action(
+            _("Statistics of %(section)s", section=self.complete_name),
+            [("section_id", "child_of", self.id)],
+            ["user_id"],
         )
-        action.update(
-            name=_("Statistics of %(section)s", section=self.complete_name),
-            domain=[("section_id", "child_of", self.id)],
-            context={"pivot_row_groupby": ["user_id"]},
-        )
-        return action
 
     # ------------------------------------------------------------
     # Generated menus and dashboard

@@ -179,6 +179,23 @@ class CrmCaseReport(models.Model):
     # Actions
     # ------------------------------------------------------------
 
+    def _get_statistics_action(self, name, domain, row_groupby):
+        """Statistics action on ``domain``, its pivot rows grouped by ``row_groupby``.
+
+        Refuse those who may not read the statistics: the buttons opening them
+        can be called over RPC by users the forms hide them from.
+        """
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_case.crm_case_report_action"
+        )
+        action.update(
+            name=name,
+            domain=domain,
+            context={"pivot_row_groupby": row_groupby},
+        )
+        return action
+
     def action_open_case(self):
         """Open the case of a statistics line (the list's drill-down)."""
         self.ensure_one()
