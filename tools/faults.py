@@ -343,6 +343,36 @@ class FaultChecks:
             problems.append(f"{len(wrong)} cases with a wrong number of reminders")
         return problems
 
+    def rerun_mails(self, message_ids, run):
+        """rerun() with the state of the mails ``message_ids``."""
+        return self.rerun(
+            MAIL_STATE_SCRIPT.replace("%(ids)r", repr(json.dumps(message_ids))), run
+        )
+
+    def mail_problems(self, after):
+        problems = []
+        wrong = {key: counts for key, counts in after.items() if sum(counts) != 1}
+        if wrong:
+            problems.append(f"mails not recorded exactly once: {wrong}")
+        if any("\\Seen" not in flags for flags in self.dovecot.flags(MAILBOX)):
+            problems.append("mails left unseen")
+        return problems
+
+    def drop_connection(self, process, flag, backend):
+        """Cut the database connection of a paused run, then let it go on.
+
+        :return: its output, or None when it hung (it is killed then)
+        """
+        self.sql("SELECT pg_terminate_backend(%s)", [backend])
+        open(flag, "w").close()
+        try:
+            output, __ = process.communicate(timeout=RUN_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.kill(process)
+            return None
+        self.log.write(output)
+        return output
+
     def check_rule_checker_killed_halfway(self):
         process, __, __ = self.start_paused(
             "crm.case.rule", "_fire_batch", 3, RUN_CHECKER
@@ -362,14 +392,9 @@ class FaultChecks:
             RUN_CHECKER,
             prelude=SWITCH_RULES_SCRIPT % self.ids["pg"]["rule"],
         )
-        self.sql("SELECT pg_terminate_backend(%s)", [backend])
-        open(flag, "w").close()
-        try:
-            output, __ = process.communicate(timeout=RUN_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.kill(process)
+        output = self.drop_connection(process, flag, backend)
+        if output is None:
             return "the run hung after losing its connection"
-        self.log.write(output)
         problems = []
         if "RUN FAILED psycopg2." not in output or not process.returncode:
             problems.append(f"the run did not fail on its connection: {output[-300:]}")
@@ -391,18 +416,11 @@ class FaultChecks:
         seen = sum("\\Seen" in flags for flags in self.dovecot.flags(MAILBOX))
         if seen != 9:
             problems.append(f"the killed fetch marked {seen} mails seen, not 9")
-        before, after = self.rerun(
-            MAIL_STATE_SCRIPT.replace("%(ids)r", repr(json.dumps(self.mail_ids))),
-            run,
-        )
+        before, after = self.rerun_mails(self.mail_ids, run)
         recorded = sum(1 for counts in before.values() if sum(counts))
         if recorded != 10:
             problems.append(f"{recorded} mails recorded by the killed fetch, not 10")
-        wrong = {key: counts for key, counts in after.items() if sum(counts) != 1}
-        if wrong:
-            problems.append(f"mails not recorded exactly once: {wrong}")
-        if any("\\Seen" not in flags for flags in self.dovecot.flags(MAILBOX)):
-            problems.append("mails left unseen")
+        problems += self.mail_problems(after)
         return "; ".join(problems) or None
 
     def check_fetch_loses_its_connection(self):
@@ -420,28 +438,17 @@ class FaultChecks:
         process, flag, backend = self.start_paused(
             "fetchmail.server", "_crm_case_commit", 5, run
         )
-        self.sql("SELECT pg_terminate_backend(%s)", [backend])
-        open(flag, "w").close()
-        try:
-            output, __ = process.communicate(timeout=RUN_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.kill(process)
+        output = self.drop_connection(process, flag, backend)
+        if output is None:
             return "the fetch hung after losing its connection"
-        self.log.write(output)
         problems = []
         if "RUN FAILED" not in output or not process.returncode:
             problems.append(f"the fetch did not fail: {output[-300:]}")
-        before, after = self.rerun(
-            MAIL_STATE_SCRIPT.replace("%(ids)r", repr(json.dumps(ids))), run
-        )
+        before, after = self.rerun_mails(ids, run)
         recorded = sum(1 for counts in before.values() if sum(counts))
         if recorded != 5:
             problems.append(f"{recorded} mails recorded before the drop, not 5")
-        wrong = {key: counts for key, counts in after.items() if sum(counts) != 1}
-        if wrong:
-            problems.append(f"mails not recorded exactly once: {wrong}")
-        if any("\\Seen" not in flags for flags in self.dovecot.flags(MAILBOX)):
-            problems.append("mails left unseen")
+        problems += self.mail_problems(after)
         return "; ".join(problems) or None
 
     def check_load_short(self):
