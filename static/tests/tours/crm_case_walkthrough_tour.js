@@ -1,23 +1,6 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
-
-// The README's walk-through, one picture per stop. The test serves the
-// screenshot requests; the tour holds the page still while it does.
-function screenshot(name, trigger) {
-    return [
-        {
-            content: `Screenshot ${name}`,
-            trigger,
-            run() {
-                console.log(`crm_case_screenshot ${name}`);
-            },
-        },
-        {
-            trigger,
-            run: () => new Promise((resolve) => setTimeout(resolve, 1500)),
-        },
-    ];
-}
+import { screenshot } from "@crm_case/../tests/tours/screenshot_util";
 
 function openMenu(section, item) {
     return [
@@ -35,6 +18,7 @@ function openMenu(section, item) {
     ];
 }
 
+// The README's walk-through, one picture per stop.
 registry.category("web_tour.tours").add("crm_case_walkthrough_tour", {
     url: "/odoo",
     steps: () => [

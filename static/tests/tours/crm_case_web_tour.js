@@ -1,23 +1,7 @@
 import { drag, hover } from "@odoo/hoot-dom";
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
-
-// Ask the test to capture the screen, then hold the page still while it does.
-function screenshot(name, trigger) {
-    return [
-        {
-            content: `Screenshot ${name}`,
-            trigger,
-            run() {
-                console.log(`crm_case_screenshot ${name}`);
-            },
-        },
-        {
-            trigger,
-            run: () => new Promise((resolve) => setTimeout(resolve, 1500)),
-        },
-    ];
-}
+import { screenshot } from "@crm_case/../tests/tours/screenshot_util";
 
 function openApp() {
     return [
