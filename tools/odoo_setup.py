@@ -1,7 +1,8 @@
-"""Shared helpers of the run and test commands: prerequisites and a private addons path.
+"""Shared helpers of the commands, tools and benchmarks: prerequisites, a private
+addons path, and the command lines that run Odoo on it.
 
-Both commands stop at once with one line when Odoo 18.0 or PostgreSQL is missing,
-never with a traceback, so that a newcomer knows what to provide.
+The run and test commands stop at once with one line when Odoo 18.0 or PostgreSQL
+is missing, never with a traceback, so that a newcomer knows what to provide.
 """
 
 import os
