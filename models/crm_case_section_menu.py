@@ -20,6 +20,10 @@ class CrmCaseSectionMenu(models.Model):
         index=True,
         ondelete="cascade",
     )
+    # Stored for the multi-company record rule.
+    company_id = fields.Many2one(
+        related="section_id.company_id", store=True, index=True
+    )
     base_name = fields.Char(string="Menu Base Name", required=True)
     key = fields.Char(
         required=True, help="Entry of the generated tree: root, all, my, late..."

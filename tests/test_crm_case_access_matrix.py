@@ -194,6 +194,16 @@ class TestCrmCaseAccessMatrix(CrmCaseCommon):
         failure = self.env["crm.case.mail.failure"]._record_failure(
             b"Subject: Matrix A\n\nbody", ValueError("matrix"), server
         )
+        self.env["crm.case.section.menu.create"].create(
+            {
+                "section_id": self.section_level1.id,
+                "base_name": "Matrix A",
+                "parent_menu_id": self.env.ref("crm_case.crm_case_menu_root").id,
+            }
+        ).action_create_menus()
+        menu_line = self.section_level1.generated_menu_ids.filtered(
+            lambda line: line.key == "root"
+        )
         records = {
             "crm.case": (case, {"name": "Taken"}),
             "crm.case.section": (self.section_level1, {"name": "Taken"}),
@@ -201,6 +211,7 @@ class TestCrmCaseAccessMatrix(CrmCaseCommon):
             "crm.case.rule": (rule, {"name": "Taken"}),
             "crm.case.rule.log": (rule.log_ids, {"error": "Taken"}),
             "crm.case.mail.failure": (failure, {"error": "Taken"}),
+            "crm.case.section.menu": (menu_line, {"base_name": "Taken"}),
         }
         for model, (record, values) in records.items():
             self.assertEqual(len(record), 1, model)
