@@ -1,3 +1,4 @@
+from . import crm_case_report_cell
 from . import crm_case_report
 from . import report_crm_case
 from . import report_crm_case_report

@@ -3,6 +3,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..models.crm_case import CASE_PRIORITIES, CASE_STATES
+from .crm_case_report_cell import COMMON_DIMENSIONS, ROLLUPS
 
 # The measures of the summary (PDF and section/user statistics), with the
 # aggregate the web client uses for each.
@@ -16,6 +17,49 @@ SUMMARY_AGGREGATES = [
     "escalation_count:sum",
     "rule_log_count:sum",
 ]
+
+# The aggregates the partial sums of crm.case.report.cell can answer, as
+# (sum, count): the sum is the cell column summed; the count, when given, the
+# cell column counting the cases the sum is over, for an average, or, for a
+# count, the answer itself.
+CELL_AGGREGATES = {
+    "__count": (None, "case_count"),
+    "delay_close:sum": ("delay_close_sum", "delay_close_count"),
+    "delay_close:avg": ("delay_close_sum", "delay_close_count"),
+    "delay_close:count": (None, "delay_close_count"),
+}
+for _measure, _cell_sum in [
+    ("planned_revenue", "planned_revenue"),
+    ("planned_cost", "planned_cost"),
+    ("weighted_revenue", "weighted_revenue"),
+    ("probability", "probability_sum"),
+    ("escalation_count", "escalation_count"),
+]:
+    CELL_AGGREGATES[f"{_measure}:sum"] = (_cell_sum, None)
+    CELL_AGGREGATES[f"{_measure}:avg"] = (_cell_sum, "case_count")
+    CELL_AGGREGATES[f"{_measure}:count"] = (None, "case_count")
+CELL_GRANULARITIES = {"date": ("month", "quarter", "year")}
+
+
+def _group_key(value):
+    """A cheap hashable key of a group value (records hash slowly)."""
+    return value._ids if isinstance(value, models.BaseModel) else value
+
+
+def _and_normalized(domains):
+    """``expression.AND`` of normalized domains, not normalizing them again."""
+    kept = []
+    for domain in domains:
+        if domain == expression.TRUE_DOMAIN:
+            continue
+        if domain == expression.FALSE_DOMAIN:
+            return list(expression.FALSE_DOMAIN)
+        kept.append(domain)
+    if not kept:
+        return list(expression.TRUE_DOMAIN)
+    return [expression.AND_OPERATOR] * (len(kept) - 1) + [
+        term for domain in kept for term in domain
+    ]
 
 
 class CrmCaseReport(models.Model):
@@ -129,6 +173,212 @@ class CrmCaseReport(models.Model):
         )
 
     # ------------------------------------------------------------
+    # Partial sums
+    # ------------------------------------------------------------
+
+    def _read_group(
+        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
+    ):
+        """Answer from the partial sums of crm.case.report.cell when they can.
+
+        Grouping a million cases takes seconds; their partial sums are a few
+        rows per group. The answer is the same: the rollup keeps what every
+        case adds to each measure, and a request it cannot answer (another
+        dimension, a filter on dates, a measure such as the rule firings) goes
+        to the view. The context key ``crm_case_report_cells`` set to False
+        forces the view, for comparison.
+        """
+        rollup = self._read_group_rollup(
+            domain, groupby, aggregates, having, offset, limit, order
+        )
+        if not rollup:
+            return super()._read_group(
+                domain, groupby, aggregates, having, offset, limit, order
+            )
+        return self._read_group_cells(
+            rollup, domain, list(groupby), list(aggregates), order
+        )
+
+    def _read_group_rollup(self, domain, groupby, aggregates, having, offset, limit, order):
+        """The name of the rollup that answers this request, or None."""
+        if having or offset or limit:
+            return None
+        if not self.env.context.get("crm_case_report_cells", True):
+            return None
+        if any(spec not in CELL_AGGREGATES for spec in aggregates):
+            return None
+        grouped = set()
+        for spec in groupby:
+            fname, __, granularity = spec.partition(":")
+            if granularity and granularity not in CELL_GRANULARITIES.get(fname, ()):
+                return None
+            grouped.add(fname)
+        for term in (order or "").split(","):
+            spec, __, direction = term.strip().partition(" ")
+            if term.strip() and (
+                spec not in groupby or direction.strip().lower() not in ("", "asc", "desc")
+            ):
+                return None
+        filtered = self._read_group_domain_fields(domain)
+        if filtered is None:
+            return None
+        dimensions = grouped | filtered
+        for name, rollup_dimensions in ROLLUPS.items():
+            if dimensions <= set(rollup_dimensions + COMMON_DIMENSIONS):
+                return name
+        return None
+
+    def _read_group_domain_fields(self, domain):
+        """The fields the domain and the record rules filter on, or None when
+        they filter on the date (the rollups do not keep every date)."""
+        rule_domain = self._read_group_rule_domain()
+        names = set()
+        for leaf in list(domain) + list(rule_domain):
+            if not expression.is_leaf(leaf) or leaf in (
+                expression.TRUE_LEAF,
+                expression.FALSE_LEAF,
+            ):
+                continue
+            names.add(str(leaf[0]).split(".")[0])
+        return None if "date" in names else names
+
+    def _read_group_rule_domain(self):
+        if self.env.su:
+            return []
+        return self.env["ir.rule"]._compute_domain(self._name, "read") or []
+
+    def _read_group_cells(self, rollup, domain, groupby, aggregates, order):
+        """``_read_group`` computed from the partial sums of ``rollup``.
+
+        The partial sums are grouped on their raw values, which PostgreSQL
+        hashes, and the few groups are sorted here as the ORM would sort them
+        (by the order of the records for many2one fields).
+        """
+        self.browse().check_access("read")
+        if expression.is_false(self, domain):
+            return super()._read_group(domain, groupby, aggregates, order=order)
+        cell_columns = list(
+            dict.fromkeys(
+                column
+                for spec in aggregates
+                for column in CELL_AGGREGATES[spec]
+                if column
+            )
+        )
+        if "case_count" not in cell_columns:
+            cell_columns.append("case_count")
+        rows = self._read_group_cells_query(rollup, domain, groupby, cell_columns)
+        columns = list(zip(*rows, strict=True)) or [() for _column in groupby]
+        groups = [
+            self._read_group_cells_values(spec, values)
+            for spec, values in zip(groupby, columns, strict=False)
+        ]
+        result = [
+            self._read_group_cells_row(group_values, sums, aggregates, cell_columns)
+            for group_values, sums in zip(
+                zip(*groups, strict=True) if groupby else [()] * len(rows),
+                (row[len(groupby) :] for row in rows),
+                strict=True,
+            )
+        ]
+        return self._read_group_cells_sort(result, groupby, order)
+
+    def _read_group_cells_query(self, rollup, domain, groupby, cell_columns):
+        cells = self.env["crm.case.report.cell"].sudo()
+        query = cells._search(
+            expression.AND(
+                [[("rollup", "=", rollup)], domain, self._read_group_rule_domain()]
+            )
+        )
+        group_terms = [cells._read_group_groupby(spec, query) for spec in groupby]
+        sums = [cells._read_group_select(f"{column}:sum", query) for column in cell_columns]
+        parts = [
+            SQL("SELECT %s", SQL(", ").join(group_terms + sums)),
+            SQL("FROM %s", query.from_clause),
+        ]
+        if query.where_clause:
+            parts.append(SQL("WHERE %s", query.where_clause))
+        if group_terms:
+            parts.append(SQL("GROUP BY %s", SQL(", ").join(group_terms)))
+            # Groups whose cases all moved elsewhere keep rows summing to zero.
+            parts.append(
+                SQL("HAVING %s > 0", cells._read_group_select("case_count:sum", query))
+            )
+        return self.env.execute_query(SQL("\n").join(parts))
+
+    def _read_group_cells_values(self, spec, values):
+        """The ``_read_group`` values of a grouping column: one shared record
+        per many2one value, with them all to prefetch."""
+        field = self._fields[spec.split(":")[0]]
+        if field.type != "many2one":
+            return list(
+                self.env["crm.case.report.cell"]._read_group_postprocess_groupby(
+                    spec, values
+                )
+            )
+        Model = self.pool[field.comodel_name]
+        prefetch_ids = tuple(dict.fromkeys(value for value in values if value))
+        records = {
+            record_id: Model(self.env, (record_id,), prefetch_ids)
+            for record_id in prefetch_ids
+        }
+        empty = self.env[field.comodel_name]
+        return [records[value] if value else empty for value in values]
+
+    def _read_group_cells_row(self, groups, sums, aggregates, cell_columns):
+        """One ``_read_group`` row from a row of summed cell columns."""
+        sums = dict(zip(cell_columns, sums, strict=True))
+        cases = sums["case_count"] or 0
+        values = list(groups)
+        for spec in aggregates:
+            sum_column, count_column = CELL_AGGREGATES[spec]
+            count = (sums[count_column] or 0) if count_column else cases
+            if not sum_column:
+                values.append(count)
+            elif not count:
+                # No sum and no average over no value, as from SQL.
+                values.append(self._read_group_empty_value(spec))
+            elif spec.endswith(":avg"):
+                values.append(sums[sum_column] / count)
+            else:
+                values.append(sums[sum_column])
+        return tuple(values)
+
+    def _read_group_cells_sort(self, rows, groupby, order):
+        """Sort as the ORM: by ``order`` (many2one values by their model's
+        order), or by the raw values when there is none; empty values last in
+        ascending order, first in descending order."""
+        by_records = bool(order)
+        terms = [term.strip().split() for term in (order or ",".join(groupby)).split(",")]
+        for spec, *direction in reversed([term for term in terms if term]):
+            index = groupby.index(spec)
+            key = self._read_group_cells_sort_key(spec, by_records, [row[index] for row in rows])
+            rows.sort(
+                key=lambda row, index=index, key=key: key(row[index]),
+                reverse=bool(direction) and direction[0].lower() == "desc",
+            )
+        return rows
+
+    def _read_group_cells_sort_key(self, spec, by_records, values):
+        field = self._fields[spec.split(":")[0]]
+        if field.type == "many2one":
+            ids = list({value.id for value in values if value})
+            if by_records:
+                ordered = (
+                    self.env[field.comodel_name]
+                    .sudo()
+                    .with_context(active_test=False)
+                    .search([("id", "in", ids)])
+                )
+                ranks = {record_id: rank for rank, record_id in enumerate(ordered.ids)}
+            else:
+                ranks = {record_id: record_id for record_id in ids}
+            return lambda value: (0, ranks[value.id]) if value else (1, 0)
+        if field.type == "boolean":
+            return bool
+        return lambda value: (1, 0) if value is False or value is None else (0, value)
+
+    # ------------------------------------------------------------
     # Grouping
     # ------------------------------------------------------------
 
@@ -151,15 +401,21 @@ class CrmCaseReport(models.Model):
         formatted = {
             spec: self._read_group_format_values(rows_dict, spec) for spec in shared
         }
+        # The rows share their domain: normalize it once, and AND the parts
+        # as expression.AND does, without normalizing them again on each row.
+        normalized = {}
         for row in rows_dict:
-            domains = [row["__domain"]]
+            domain = row["__domain"]
+            if id(domain) not in normalized:
+                normalized[id(domain)] = (domain, expression.normalize_domain(domain))
+            parts = [normalized[id(domain)][1]]
             for spec in shared:
-                sample = formatted[spec][row[spec]]
+                sample = formatted[spec][_group_key(row[spec])]
                 row[spec] = sample[spec]
                 if "__range" in sample:
                     row.setdefault("__range", {}).update(sample["__range"])
-                domains.append(sample["__domain"])
-            row["__domain"] = expression.AND(domains)
+                parts.append(sample["__domain"])
+            row["__domain"] = _and_normalized(parts)
         # Many2many and properties groups depend on the other rows: as usual.
         return super()._read_group_format_result(
             rows_dict, [spec for spec in lazy_groupby if spec not in shared]
@@ -170,10 +426,12 @@ class CrmCaseReport(models.Model):
 
         :return: {raw value: formatted group with its label, range and domain}
         """
-        values = list({row[spec] for row in rows_dict})
-        samples = [{spec: value, "__domain": []} for value in values]
+        values = list({_group_key(row[spec]): row[spec] for row in rows_dict}.items())
+        samples = [{spec: value, "__domain": []} for __, value in values]
         super()._read_group_format_result(samples, [spec])
-        return dict(zip(values, samples, strict=True))
+        for sample in samples:
+            sample["__domain"] = expression.normalize_domain(sample["__domain"])
+        return {key: sample for (key, __), sample in zip(values, samples, strict=True)}
 
     # ------------------------------------------------------------
     # Actions

@@ -18,6 +18,7 @@ from . import test_crm_case_portal
 from . import test_crm_case_public_form
 from . import test_crm_case_portal_tour
 from . import test_crm_case_report
+from . import test_crm_case_report_cell
 from . import test_crm_case_report_pdf
 from . import test_crm_case_report_tour
 from . import test_crm_case_gateway_property

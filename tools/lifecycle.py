@@ -85,7 +85,11 @@ LEFTOVER_QUERIES = [
         " WHERE table_schema = 'public'"
         " AND (table_name LIKE 'crm_case%%' OR column_name LIKE '%%case_section%%')",
     ),
-    ("tables", "SELECT count(*) FROM pg_tables WHERE tablename = 'crm_case'"),
+    ("tables", "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'crm_case%%'"),
+    (
+        "trigger functions",
+        "SELECT count(*) FROM pg_proc WHERE proname LIKE 'crm_case%%'",
+    ),
     (
         "generated menus",
         "SELECT count(*) FROM ir_ui_menu WHERE name::text LIKE '%%Lifecycle%%'"
