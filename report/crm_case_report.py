@@ -1,3 +1,5 @@
+import itertools
+
 from odoo import _, fields, models, tools
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -41,25 +43,23 @@ for _measure, _cell_sum in [
 CELL_GRANULARITIES = {"date": ("month", "quarter", "year")}
 
 
-def _group_key(value):
-    """A cheap hashable key of a group value (records hash slowly)."""
-    return value._ids if isinstance(value, models.BaseModel) else value
+def _record_key(records):
+    """A cheap hashable key of records (hashing records is slow)."""
+    return records._ids
+
+
+def _same(value):
+    return value
 
 
 def _and_normalized(domains):
     """``expression.AND`` of normalized domains, not normalizing them again."""
-    kept = []
-    for domain in domains:
-        if domain == expression.TRUE_DOMAIN:
-            continue
-        if domain == expression.FALSE_DOMAIN:
-            return list(expression.FALSE_DOMAIN)
-        kept.append(domain)
+    kept = [domain for domain in domains if domain != expression.TRUE_DOMAIN]
+    if expression.FALSE_DOMAIN in kept:
+        return list(expression.FALSE_DOMAIN)
     if not kept:
         return list(expression.TRUE_DOMAIN)
-    return [expression.AND_OPERATOR] * (len(kept) - 1) + [
-        term for domain in kept for term in domain
-    ]
+    return list(itertools.chain([expression.AND_OPERATOR] * (len(kept) - 1), *kept))
 
 
 class CrmCaseReport(models.Model):
@@ -177,7 +177,14 @@ class CrmCaseReport(models.Model):
     # ------------------------------------------------------------
 
     def _read_group(
-        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
     ):
         """Answer from the partial sums of crm.case.report.cell when they can.
 
@@ -199,9 +206,11 @@ class CrmCaseReport(models.Model):
             rollup, domain, list(groupby), list(aggregates), order
         )
 
-    def _read_group_rollup(self, domain, groupby, aggregates, having, offset, limit, order):
+    def _read_group_rollup(
+        self, domain, groupby, aggregates, having, offset, limit, order
+    ):
         """The name of the rollup that answers this request, or None."""
-        if having or offset or limit:
+        if having or offset or limit or not (groupby or aggregates):
             return None
         if not self.env.context.get("crm_case_report_cells", True):
             return None
@@ -216,7 +225,8 @@ class CrmCaseReport(models.Model):
         for term in (order or "").split(","):
             spec, __, direction = term.strip().partition(" ")
             if term.strip() and (
-                spec not in groupby or direction.strip().lower() not in ("", "asc", "desc")
+                spec not in groupby
+                or direction.strip().lower() not in ("", "asc", "desc")
             ):
                 return None
         filtered = self._read_group_domain_fields(domain)
@@ -251,8 +261,8 @@ class CrmCaseReport(models.Model):
         """``_read_group`` computed from the partial sums of ``rollup``.
 
         The partial sums are grouped on their raw values, which PostgreSQL
-        hashes, and the few groups are sorted here as the ORM would sort them
-        (by the order of the records for many2one fields).
+        hashes, and the groups are sorted here as the ORM sorts them (by the
+        order of the records for many2one fields), column by column.
         """
         self.browse().check_access("read")
         if expression.is_false(self, domain):
@@ -268,20 +278,19 @@ class CrmCaseReport(models.Model):
         if "case_count" not in cell_columns:
             cell_columns.append("case_count")
         rows = self._read_group_cells_query(rollup, domain, groupby, cell_columns)
-        columns = list(zip(*rows, strict=True)) or [() for _column in groupby]
-        groups = [
-            self._read_group_cells_values(spec, values)
-            for spec, values in zip(groupby, columns, strict=False)
+        self._read_group_cells_sort(rows, groupby, order)
+        columns = list(zip(*rows, strict=True)) or [()] * (
+            len(groupby) + len(cell_columns)
+        )
+        group_columns = [
+            self._read_group_cells_values(spec, column)
+            for spec, column in zip(groupby, columns, strict=False)
         ]
-        result = [
-            self._read_group_cells_row(group_values, sums, aggregates, cell_columns)
-            for group_values, sums in zip(
-                zip(*groups, strict=True) if groupby else [()] * len(rows),
-                (row[len(groupby) :] for row in rows),
-                strict=True,
-            )
+        sums = dict(zip(cell_columns, columns[len(groupby) :], strict=True))
+        aggregate_columns = [
+            self._read_group_cells_aggregate(spec, sums) for spec in aggregates
         ]
-        return self._read_group_cells_sort(result, groupby, order)
+        return list(zip(*group_columns, *aggregate_columns, strict=True))
 
     def _read_group_cells_query(self, rollup, domain, groupby, cell_columns):
         cells = self.env["crm.case.report.cell"].sudo()
@@ -291,7 +300,16 @@ class CrmCaseReport(models.Model):
             )
         )
         group_terms = [cells._read_group_groupby(spec, query) for spec in groupby]
-        sums = [cells._read_group_select(f"{column}:sum", query) for column in cell_columns]
+        # Sums in float8: psycopg2 makes numeric values Decimal, then Odoo float.
+        sums = [
+            SQL(
+                "SUM(%s)::float8"
+                if cells._fields[column].type == "float"
+                else "SUM(%s)",
+                cells._field_to_sql(cells._table, column, query),
+            )
+            for column in cell_columns
+        ]
         parts = [
             SQL("SELECT %s", SQL(", ").join(group_terms + sums)),
             SQL("FROM %s", query.from_clause),
@@ -304,7 +322,13 @@ class CrmCaseReport(models.Model):
             parts.append(
                 SQL("HAVING %s > 0", cells._read_group_select("case_count:sum", query))
             )
-        return self.env.execute_query(SQL("\n").join(parts))
+        # Room to hash tens of thousands of groups without spilling to disk.
+        work_mem = self.env.execute_query(SQL("SHOW work_mem"))[0][0]
+        self.env.cr.execute(SQL("SET LOCAL work_mem = %s", "64MB"))
+        try:
+            return self.env.execute_query(SQL("\n").join(parts))
+        finally:
+            self.env.cr.execute(SQL("SET LOCAL work_mem = %s", work_mem))
 
     def _read_group_cells_values(self, spec, values):
         """The ``_read_group`` values of a grouping column: one shared record
@@ -325,58 +349,64 @@ class CrmCaseReport(models.Model):
         empty = self.env[field.comodel_name]
         return [records[value] if value else empty for value in values]
 
-    def _read_group_cells_row(self, groups, sums, aggregates, cell_columns):
-        """One ``_read_group`` row from a row of summed cell columns."""
-        sums = dict(zip(cell_columns, sums, strict=True))
-        cases = sums["case_count"] or 0
-        values = list(groups)
-        for spec in aggregates:
-            sum_column, count_column = CELL_AGGREGATES[spec]
-            count = (sums[count_column] or 0) if count_column else cases
-            if not sum_column:
-                values.append(count)
-            elif not count:
-                # No sum and no average over no value, as from SQL.
-                values.append(self._read_group_empty_value(spec))
-            elif spec.endswith(":avg"):
-                values.append(sums[sum_column] / count)
-            else:
-                values.append(sums[sum_column])
-        return tuple(values)
+    def _read_group_cells_aggregate(self, spec, sums):
+        """The column of aggregate ``spec`` from the columns of summed cells."""
+        sum_column, count_column = CELL_AGGREGATES[spec]
+        counts = [count or 0 for count in sums[count_column or "case_count"]]
+        if not sum_column:
+            return counts
+        # No sum and no average over no value, as from SQL.
+        empty = self._read_group_empty_value(spec)
+        if spec.endswith(":avg"):
+            return [
+                total / count if count else empty
+                for total, count in zip(sums[sum_column], counts, strict=True)
+            ]
+        return [
+            total if count else empty
+            for total, count in zip(sums[sum_column], counts, strict=True)
+        ]
 
     def _read_group_cells_sort(self, rows, groupby, order):
-        """Sort as the ORM: by ``order`` (many2one values by their model's
-        order), or by the raw values when there is none; empty values last in
-        ascending order, first in descending order."""
+        """Sort raw rows as the ORM: by ``order`` (many2one values by their
+        model's order), or by the raw values when there is none; empty values
+        last in ascending order, first in descending order."""
         by_records = bool(order)
-        terms = [term.strip().split() for term in (order or ",".join(groupby)).split(",")]
-        for spec, *direction in reversed([term for term in terms if term]):
+        terms = [term.split() for term in (order or ",".join(groupby)).split(",")]
+        # One stable pass per term, the last term first.
+        for spec, *direction in reversed(list(filter(None, terms))):
             index = groupby.index(spec)
-            key = self._read_group_cells_sort_key(spec, by_records, [row[index] for row in rows])
-            rows.sort(
-                key=lambda row, index=index, key=key: key(row[index]),
+            keys = self._read_group_cells_sort_keys(
+                spec, by_records, [row[index] for row in rows]
+            )
+            ranking = sorted(
+                range(len(rows)),
+                key=keys.__getitem__,
                 reverse=bool(direction) and direction[0].lower() == "desc",
             )
-        return rows
+            rows[:] = [rows[position] for position in ranking]
 
-    def _read_group_cells_sort_key(self, spec, by_records, values):
+    def _read_group_cells_sort_keys(self, spec, by_records, values):
+        """The sort keys of the raw values of grouping ``spec``."""
         field = self._fields[spec.split(":")[0]]
-        if field.type == "many2one":
-            ids = list({value.id for value in values if value})
-            if by_records:
-                ordered = (
-                    self.env[field.comodel_name]
-                    .sudo()
-                    .with_context(active_test=False)
-                    .search([("id", "in", ids)])
-                )
-                ranks = {record_id: rank for rank, record_id in enumerate(ordered.ids)}
-            else:
-                ranks = {record_id: record_id for record_id in ids}
-            return lambda value: (0, ranks[value.id]) if value else (1, 0)
         if field.type == "boolean":
-            return bool
-        return lambda value: (1, 0) if value is False or value is None else (0, value)
+            return [bool(value) for value in values]
+        if field.type != "many2one":
+            return [(value is None, value) for value in values]
+        ids = list(set(filter(None, values)))
+        if by_records:
+            ids = (
+                self.env[field.comodel_name]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("id", "in", ids)])
+                .ids
+            )
+        else:
+            ids.sort()
+        ranks = {record_id: rank for rank, record_id in enumerate(ids)}
+        # Empty values after every record.
+        return [ranks.get(value, len(ranks)) for value in values]
 
     # ------------------------------------------------------------
     # Grouping
@@ -401,6 +431,10 @@ class CrmCaseReport(models.Model):
         formatted = {
             spec: self._read_group_format_values(rows_dict, spec) for spec in shared
         }
+        key_of = {
+            spec: _record_key if self._fields[spec.split(":")[0]].relational else _same
+            for spec in shared
+        }
         # The rows share their domain: normalize it once, and AND the parts
         # as expression.AND does, without normalizing them again on each row.
         normalized = {}
@@ -410,11 +444,13 @@ class CrmCaseReport(models.Model):
                 normalized[id(domain)] = (domain, expression.normalize_domain(domain))
             parts = [normalized[id(domain)][1]]
             for spec in shared:
-                sample = formatted[spec][_group_key(row[spec])]
-                row[spec] = sample[spec]
-                if "__range" in sample:
-                    row.setdefault("__range", {}).update(sample["__range"])
-                parts.append(sample["__domain"])
+                value, group_range, group_domain = formatted[spec][
+                    key_of[spec](row[spec])
+                ]
+                row[spec] = value
+                if group_range:
+                    row.setdefault("__range", {}).update(group_range)
+                parts.append(group_domain)
             row["__domain"] = _and_normalized(parts)
         # Many2many and properties groups depend on the other rows: as usual.
         return super()._read_group_format_result(
@@ -426,12 +462,18 @@ class CrmCaseReport(models.Model):
 
         :return: {raw value: formatted group with its label, range and domain}
         """
-        values = list({_group_key(row[spec]): row[spec] for row in rows_dict}.items())
+        key = _record_key if self._fields[spec.split(":")[0]].relational else _same
+        values = list({key(row[spec]): row[spec] for row in rows_dict}.items())
         samples = [{spec: value, "__domain": []} for __, value in values]
         super()._read_group_format_result(samples, [spec])
-        for sample in samples:
-            sample["__domain"] = expression.normalize_domain(sample["__domain"])
-        return {key: sample for (key, __), sample in zip(values, samples, strict=True)}
+        return {
+            key: (
+                sample[spec],
+                sample.get("__range"),
+                expression.normalize_domain(sample["__domain"]),
+            )
+            for (key, __), sample in zip(values, samples, strict=True)
+        }
 
     # ------------------------------------------------------------
     # Actions

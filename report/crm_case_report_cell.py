@@ -23,6 +23,7 @@ COMMON_DIMENSIONS = ("company_id", "active")
 # cases keep their own date. Any other case falls in the same month in every
 # time zone, so its month is stored as the middle of the month.
 MONTH_EDGE = "16 hours"
+MONTH_MIDDLE = "14 days 12 hours"
 
 # What a case contributes to each measure, from its row ``c``: the same
 # expressions as the crm_case_report view.
@@ -48,7 +49,7 @@ DIMENSION_EXPRESSIONS = {
           OR date_trunc('month', c.date) + INTERVAL '1 month' - c.date
              <= INTERVAL '{MONTH_EDGE}'
         THEN c.date
-        ELSE date_trunc('month', c.date) + INTERVAL '14 days 12 hours'
+        ELSE date_trunc('month', c.date) + INTERVAL '{MONTH_MIDDLE}'
     END""",
 }
 
@@ -232,6 +233,24 @@ class CrmCaseReportCell(models.Model):
             )
 
     @api.model
+    def _read_group_groupby(self, groupby_spec, query):
+        """Group by month, quarter or year in the time zone: only the cases
+        near a month start need converting to it, the middle of a month is in
+        that month everywhere (and converting takes time)."""
+        sql_expr = super()._read_group_groupby(groupby_spec, query)
+        if not groupby_spec.startswith("date:") or not self.env.context.get("tz"):
+            return sql_expr
+        date = self._field_to_sql(self._table, "date", query)
+        return SQL(
+            "CASE WHEN %s = date_trunc('month', %s) + INTERVAL %s THEN %s ELSE %s END",
+            date,
+            date,
+            MONTH_MIDDLE,
+            self.with_context(tz=False)._read_group_groupby(groupby_spec, query),
+            sql_expr,
+        )
+
+    @api.model
     def _drop_triggers(self):
         for name in TRIGGERS:
             self.env.cr.execute(
@@ -263,7 +282,9 @@ class CrmCaseReportCell(models.Model):
         Rows added by transactions that are still running are invisible here
         and left for the next run; a concurrent folding is left to finish.
         """
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", [FOLD_LOCK])
+        self.env.cr.execute(
+            "SELECT pg_try_advisory_xact_lock(hashtext(%s))", [FOLD_LOCK]
+        )
         if not self.env.cr.fetchone()[0]:
             return
         dimensions = self._dimension_names()

@@ -19,6 +19,7 @@ from . import test_crm_case_public_form
 from . import test_crm_case_portal_tour
 from . import test_crm_case_report
 from . import test_crm_case_report_cell
+from . import test_crm_case_report_cell_concurrency
 from . import test_crm_case_report_pdf
 from . import test_crm_case_report_tour
 from . import test_crm_case_gateway_property

@@ -37,8 +37,14 @@ GROUPINGS = [
     ["company_id", "active"],
 ]
 # Time zones on both sides of UTC, a half and a quarter hour off.
-TIME_ZONES = ["UTC", "Europe/Brussels", "America/New_York", "Pacific/Kiritimati",
-              "Pacific/Pago_Pago", "Asia/Kathmandu"]
+TIME_ZONES = [
+    "UTC",
+    "Europe/Brussels",
+    "America/New_York",
+    "Pacific/Kiritimati",
+    "Pacific/Pago_Pago",
+    "Asia/Kathmandu",
+]
 
 
 @tagged("crm_case", "crm_case_report", "post_install", "-at_install")
@@ -63,16 +69,88 @@ class TestCrmCaseReportCells(CrmCaseCommon):
         specs = [
             # date (UTC), section, user, state, days to close, revenue, probability
             # Near month starts: another month in some time zones.
-            (datetime(2025, 2, 28, 23, 30), cls.section_level1, cls.case_user, "open", None, 1000, 50),
-            (datetime(2025, 3, 1, 3, 0), cls.section_level1, cls.case_user, "done", 2.5, 500, 20),
-            (datetime(2025, 3, 31, 14, 0), cls.section_sales, cls.senior_user, "done", 0.25, 3000, 90),
-            (datetime(2025, 12, 31, 20, 0), cls.section_sales, False, "pending", None, 0, 0),
-            (datetime(2026, 1, 1, 6, 0), cls.section_level2, cls.senior_user, "cancel", None, 250.5, 10),
+            (
+                datetime(2025, 2, 28, 23, 30),
+                cls.section_level1,
+                cls.case_user,
+                "open",
+                None,
+                1000,
+                50,
+            ),
+            (
+                datetime(2025, 3, 1, 3, 0),
+                cls.section_level1,
+                cls.case_user,
+                "done",
+                2.5,
+                500,
+                20,
+            ),
+            (
+                datetime(2025, 3, 31, 14, 0),
+                cls.section_sales,
+                cls.senior_user,
+                "done",
+                0.25,
+                3000,
+                90,
+            ),
+            (
+                datetime(2025, 12, 31, 20, 0),
+                cls.section_sales,
+                False,
+                "pending",
+                None,
+                0,
+                0,
+            ),
+            (
+                datetime(2026, 1, 1, 6, 0),
+                cls.section_level2,
+                cls.senior_user,
+                "cancel",
+                None,
+                250.5,
+                10,
+            ),
             # In the middle of a month: the same month everywhere.
-            (datetime(2025, 3, 15, 12, 0), cls.section_level1, cls.case_user, "done", 10, 700, 100),
-            (datetime(2025, 3, 16, 8, 0), cls.section_level1, cls.case_user, "draft", None, 80.25, 30),
-            (datetime(2025, 6, 10, 9, 0), cls.section_sales, cls.case_user, "open", None, 12.75, 75),
-            (datetime(2025, 6, 11, 9, 0), cls.section_sales, cls.case_user, "done", 1, 12.75, 75),
+            (
+                datetime(2025, 3, 15, 12, 0),
+                cls.section_level1,
+                cls.case_user,
+                "done",
+                10,
+                700,
+                100,
+            ),
+            (
+                datetime(2025, 3, 16, 8, 0),
+                cls.section_level1,
+                cls.case_user,
+                "draft",
+                None,
+                80.25,
+                30,
+            ),
+            (
+                datetime(2025, 6, 10, 9, 0),
+                cls.section_sales,
+                cls.case_user,
+                "open",
+                None,
+                12.75,
+                75,
+            ),
+            (
+                datetime(2025, 6, 11, 9, 0),
+                cls.section_sales,
+                cls.case_user,
+                "done",
+                1,
+                12.75,
+                75,
+            ),
             (datetime(1890, 5, 31, 23, 0), cls.section_level2, False, "done", 4, 1, 1),
         ]
         cls.cases = Case
@@ -81,7 +159,9 @@ class TestCrmCaseReportCells(CrmCaseCommon):
                 {
                     "name": f"Cells {date}",
                     "section_id": section.id,
-                    "categ_id": cls.categ_fault.id if section == cls.section_level1 else False,
+                    "categ_id": cls.categ_fault.id
+                    if section == cls.section_level1
+                    else False,
                     "user_id": user.id if user else False,
                     "date": date,
                     "planned_revenue": revenue,
@@ -107,13 +187,15 @@ class TestCrmCaseReportCells(CrmCaseCommon):
             }
         )
         cls.Report = cls.env["crm.case.report"].with_user(cls.case_user)
-        cls.in_test_sections = [("section_id", "in", (cls.cases | cls.other_case).section_id.ids)]
+        cls.in_test_sections = [
+            ("section_id", "in", (cls.cases | cls.other_case).section_id.ids)
+        ]
 
     # ------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------
 
-    def assertSameGroups(self, report, domain, groupby, aggregates=AGGREGATES):
+    def assertSameGroups(self, report, domain, groupby, aggregates=tuple(AGGREGATES)):
         """The partial sums answer, and as the view does."""
         self.assertTrue(
             report._read_group_rollup(domain, groupby, aggregates, (), 0, None, None),
@@ -127,14 +209,23 @@ class TestCrmCaseReportCells(CrmCaseCommon):
         message = f"{groupby} in {report.env.context.get('tz')}"
         self.assertEqual(len(fast), len(slow), message)
         for fast_row, slow_row in zip(fast, slow, strict=True):
-            self.assertEqual(fast_row[: len(groupby)], slow_row[: len(groupby)], message)
+            self.assertEqual(
+                fast_row[: len(groupby)], slow_row[: len(groupby)], message
+            )
             for spec, fast_value, slow_value in zip(
-                aggregates, fast_row[len(groupby) :], slow_row[len(groupby) :], strict=True
+                aggregates,
+                fast_row[len(groupby) :],
+                slow_row[len(groupby) :],
+                strict=True,
             ):
-                if not isinstance(slow_value, float) or not isinstance(fast_value, float):
+                if not isinstance(slow_value, float) or not isinstance(
+                    fast_value, float
+                ):
                     self.assertEqual(fast_value, slow_value, f"{message}: {spec}")
                 else:
-                    self.assertAlmostEqual(fast_value, slow_value, 6, f"{message}: {spec}")
+                    self.assertAlmostEqual(
+                        fast_value, slow_value, 6, f"{message}: {spec}"
+                    )
         return fast
 
     def _cells(self):
@@ -145,14 +236,18 @@ class TestCrmCaseReportCells(CrmCaseCommon):
     # ------------------------------------------------------------
 
     def test_every_grouping_in_every_time_zone(self):
-        self.assertGreater(len(self.cases.filtered(lambda case: case.state == "done")), 3)
+        self.assertGreater(
+            len(self.cases.filtered(lambda case: case.state == "done")), 3
+        )
         for tz, groupby in itertools.product(TIME_ZONES, GROUPINGS):
             report = self.Report.with_context(tz=tz)
             self.assertSameGroups(report, [], groupby)
         # The month of a case near a month start depends on the time zone.
         months = {
             tz: self.Report.with_context(tz=tz)._read_group(
-                [("section_id", "=", self.section_level1.id)], ["date:month"], ["__count"]
+                [("section_id", "=", self.section_level1.id)],
+                ["date:month"],
+                ["__count"],
             )
             for tz in ("UTC", "Europe/Brussels", "America/New_York")
         }
@@ -160,7 +255,8 @@ class TestCrmCaseReportCells(CrmCaseCommon):
             [(month.month, count) for month, count in months["UTC"]], [(2, 1), (3, 3)]
         )
         self.assertEqual(
-            [(month.month, count) for month, count in months["Europe/Brussels"]], [(3, 4)]
+            [(month.month, count) for month, count in months["Europe/Brussels"]],
+            [(3, 4)],
         )
         self.assertEqual(
             [(month.month, count) for month, count in months["America/New_York"]],
@@ -173,12 +269,18 @@ class TestCrmCaseReportCells(CrmCaseCommon):
             [("section_id", "child_of", self.section_level2.id)],
             [("user_id", "=", False)],
             [("state", "in", ["done", "cancel"]), ("categ_id", "!=", False)],
-            ["|", ("user_id", "=", self.case_user.id), ("section_id.name", "ilike", "sales")],
+            [
+                "|",
+                ("user_id", "=", self.case_user.id),
+                ("section_id.name", "ilike", "sales"),
+            ],
             [("active", "in", [True, False])],
         ]
         for domain in domains:
             for groupby in (["user_id", "section_id", "state"], ["state"]):
-                self.assertSameGroups(self.Report.with_context(tz="Europe/Brussels"), domain, groupby)
+                self.assertSameGroups(
+                    self.Report.with_context(tz="Europe/Brussels"), domain, groupby
+                )
         archived = self.Report.with_context(active_test=False)._read_group(
             [("active", "=", False)] + self.in_test_sections, [], ["__count"]
         )
@@ -186,19 +288,30 @@ class TestCrmCaseReportCells(CrmCaseCommon):
 
     def test_other_company_sees_its_own_cases(self):
         report = self.env["crm.case.report"].with_user(self.other_company_user)
-        groups = self.assertSameGroups(report, [], ["section_id"], ["__count", "planned_revenue:sum"])
+        groups = self.assertSameGroups(
+            report, [], ["section_id"], ["__count", "planned_revenue:sum"]
+        )
         self.assertEqual(groups, [(self.other_section, 1, 99.0)])
-        mine = self.assertSameGroups(self.Report, self.in_test_sections, [], ["__count"])
+        mine = self.assertSameGroups(
+            self.Report, self.in_test_sections, [], ["__count"]
+        )
         self.assertEqual(mine, [(len(self.cases) - 1,)])  # one is archived
 
     def test_follows_every_change_then_folds(self):
         report = self.Report.with_context(tz="America/New_York")
-        groupings = [["date:month", "section_id", "user_id"], ["user_id", "section_id", "state"]]
+        groupings = [
+            ["date:month", "section_id", "user_id"],
+            ["user_id", "section_id", "state"],
+        ]
         first, second = self.cases[0], self.cases[6]
         changes = [
             lambda: first.action_escalate(),
             lambda: first.write(
-                {"section_id": self.section_sales.id, "categ_id": False, "user_id": self.senior_user.id}
+                {
+                    "section_id": self.section_sales.id,
+                    "categ_id": False,
+                    "user_id": self.senior_user.id,
+                }
             ),
             lambda: second.action_open(),
             lambda: second.action_close(),
@@ -208,8 +321,15 @@ class TestCrmCaseReportCells(CrmCaseCommon):
             lambda: self.cases[5].write({"active": False}),
             lambda: self.cases[2].unlink(),
             lambda: self.env["crm.case"].create(
-                [{"name": f"New {n}", "section_id": self.section_level1.id,
-                  "user_id": self.case_user.id, "planned_revenue": n} for n in range(5)]
+                [
+                    {
+                        "name": f"New {n}",
+                        "section_id": self.section_level1.id,
+                        "user_id": self.case_user.id,
+                        "planned_revenue": n,
+                    }
+                    for n in range(5)
+                ]
             ),
         ]
         for change in changes:
@@ -226,7 +346,9 @@ class TestCrmCaseReportCells(CrmCaseCommon):
             self.assertSameGroups(report, [], groupby)
         folded = self._cells().read([])
         self.env["crm.case.report.cell"]._fold()
-        self.assertEqual(self._cells().read([]), folded, "folding twice changes nothing")
+        self.assertEqual(
+            self._cells().read([]), folded, "folding twice changes nothing"
+        )
 
     def test_answers_come_from_the_partial_sums(self):
         """A wrong partial sum shows in the pivot and the graph: they use it."""
@@ -240,17 +362,28 @@ class TestCrmCaseReportCells(CrmCaseCommon):
         )
         self.env.invalidate_all()
         pivot = self.Report.read_group([], ["__count"], ["section_id"], lazy=False)
-        sales = [group for group in pivot if group["section_id"][0] == self.section_sales.id]
-        before = [group for group in expected if group["section_id"][0] == self.section_sales.id]
+        sales = [
+            group for group in pivot if group["section_id"][0] == self.section_sales.id
+        ]
+        before = [
+            group
+            for group in expected
+            if group["section_id"][0] == self.section_sales.id
+        ]
         self.assertEqual(sales[0]["__count"], before[0]["__count"] + 40)
-        graph = self.Report.web_read_group([], ["__count"], ["user_id", "section_id"], lazy=False)
+        graph = self.Report.web_read_group(
+            [], ["__count"], ["user_id", "section_id"], lazy=False
+        )
         self.assertEqual(
             sum(group["__count"] for group in graph["groups"]),
             sum(group["__count"] for group in expected) + 40,
         )
         # The rebuild at each update recomputes them from the cases.
         self.env["crm.case.report.cell"]._rebuild()
-        self.assertEqual(self.Report.read_group([], ["__count"], ["section_id"], lazy=False), expected)
+        self.assertEqual(
+            self.Report.read_group([], ["__count"], ["section_id"], lazy=False),
+            expected,
+        )
 
     def test_what_the_partial_sums_cannot_answer_goes_to_the_view(self):
         Report = self.Report
@@ -265,17 +398,25 @@ class TestCrmCaseReportCells(CrmCaseCommon):
         ]
         for domain, groupby, aggregates in unanswered:
             self.assertFalse(
-                Report._read_group_rollup(domain, groupby, aggregates, (), 0, None, None),
+                Report._read_group_rollup(
+                    domain, groupby, aggregates, (), 0, None, None
+                ),
                 f"{domain} {groupby} {aggregates}",
             )
-        self.assertFalse(Report._read_group_rollup([], ["state"], ["__count"], (), 0, 1, None))
         self.assertFalse(
-            Report._read_group_rollup([], ["state"], ["__count"], (), 0, None, "__count desc")
+            Report._read_group_rollup([], ["state"], ["__count"], (), 0, 1, None)
+        )
+        self.assertFalse(
+            Report._read_group_rollup(
+                [], ["state"], ["__count"], (), 0, None, "__count desc"
+            )
         )
         # And the view answers them.
         counts = dict(
             Report._read_group(
-                [("date", ">=", "2025-03-01")] + self.in_test_sections, ["state"], ["__count"]
+                [("date", ">=", "2025-03-01")] + self.in_test_sections,
+                ["state"],
+                ["__count"],
             )
         )
         self.assertEqual(sum(counts.values()), 7)
@@ -292,11 +433,37 @@ class TestCrmCaseReportCells(CrmCaseCommon):
         """The groups are labelled and given domains as Odoo's own code does."""
         report = self.Report.with_context(tz="Europe/Brussels")
         domain = self.in_test_sections
-        for groupby in (["date:month", "section_id", "user_id"], ["section_id", "state"], []):
-            rows = report._read_group(domain, groupby, ["__count"], order=",".join(groupby) or None)
-            ours = [dict(zip([*groupby, "__count"], row, strict=True), __domain=domain) for row in rows]
+        for groupby in (
+            ["date:month", "section_id", "user_id"],
+            ["section_id", "state"],
+            [],
+        ):
+            rows = report._read_group(
+                domain, groupby, ["__count"], order=",".join(groupby) or None
+            )
+            ours = [
+                dict(zip([*groupby, "__count"], row, strict=True), __domain=domain)
+                for row in rows
+            ]
             standard = [dict(group) for group in ours]
             report._read_group_format_result(ours, groupby)
             BaseModel._read_group_format_result(report, standard, groupby)
             self.assertEqual(ours, standard, groupby)
             self.assertTrue(ours)
+
+    def test_explicit_orders(self):
+        """Orders the web client may ask for, both ways, as the view sorts."""
+        report = self.Report.with_context(tz="Europe/Brussels")
+        groupby = ["user_id", "section_id", "state"]
+        for order in (
+            "user_id desc,section_id asc,state desc",
+            "state desc",
+            "section_id desc,user_id desc,state desc",
+        ):
+            fast = report._read_group(
+                self.in_test_sections, groupby, ["__count"], order=order
+            )
+            slow = report.with_context(crm_case_report_cells=False)._read_group(
+                self.in_test_sections, groupby, ["__count"], order=order
+            )
+            self.assertEqual(fast, slow, order)

@@ -298,7 +298,10 @@ def main():
         vacuum(args.db, ["crm_case", "crm_case_rule_log", "crm_lead"])
     with registry.cursor() as cr:
         cr.execute("SELECT rollup, count(*) FROM crm_case_report_cell GROUP BY rollup")
-        print("partial sums:", ", ".join(f"{name} {count} rows" for name, count in cr.fetchall()))
+        print(
+            "partial sums:",
+            ", ".join(f"{name} {count} rows" for name, count in cr.fetchall()),
+        )
     with registry.cursor() as cr:
         # A reader as in the web client: record rules apply, user time zone.
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
