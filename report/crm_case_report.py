@@ -52,14 +52,12 @@ def _same(value):
     return value
 
 
-def _and_normalized(domains):
-    """``expression.AND`` of normalized domains, not normalizing them again."""
-    kept = [domain for domain in domains if domain != expression.TRUE_DOMAIN]
-    if expression.FALSE_DOMAIN in kept:
-        return list(expression.FALSE_DOMAIN)
-    if not kept:
-        return list(expression.TRUE_DOMAIN)
-    return list(itertools.chain([expression.AND_OPERATOR] * (len(kept) - 1), *kept))
+def _domain_parts(domain):
+    """The domain normalized, as the parts of an AND: none if always true."""
+    normalized = expression.normalize_domain(domain)
+    if normalized == expression.TRUE_DOMAIN:
+        return []
+    return [normalized]
 
 
 class CrmCaseReport(models.Model):
@@ -437,12 +435,19 @@ class CrmCaseReport(models.Model):
         }
         # The rows share their domain: normalize it once, and AND the parts
         # as expression.AND does, without normalizing them again on each row.
-        normalized = {}
+        # Groups never have an always true or false domain: their parts can
+        # simply be put one after the other.
+        plain = not any(
+            domain in (expression.TRUE_DOMAIN, expression.FALSE_DOMAIN)
+            for values in formatted.values()
+            for __, __, domain in values.values()
+        )
+        bases = {}
         for row in rows_dict:
             domain = row["__domain"]
-            if id(domain) not in normalized:
-                normalized[id(domain)] = (domain, expression.normalize_domain(domain))
-            parts = [normalized[id(domain)][1]]
+            if id(domain) not in bases:
+                bases[id(domain)] = (domain, _domain_parts(domain))
+            parts = list(bases[id(domain)][1])
             for spec in shared:
                 value, group_range, group_domain = formatted[spec][
                     key_of[spec](row[spec])
@@ -451,7 +456,13 @@ class CrmCaseReport(models.Model):
                 if group_range:
                     row.setdefault("__range", {}).update(group_range)
                 parts.append(group_domain)
-            row["__domain"] = _and_normalized(parts)
+            if plain and parts and expression.FALSE_DOMAIN not in parts:
+                row["__domain"] = [
+                    *[expression.AND_OPERATOR] * (len(parts) - 1),
+                    *itertools.chain.from_iterable(parts),
+                ]
+            else:
+                row["__domain"] = expression.AND(parts)
         # Many2many and properties groups depend on the other rows: as usual.
         return super()._read_group_format_result(
             rows_dict, [spec for spec in lazy_groupby if spec not in shared]

@@ -133,13 +133,26 @@ class CrmCaseReportCell(models.Model):
                 SQL(", ").join(columns),
             )
         )
+        # Finds the rows of a group: the folding looks each changed group up.
+        group_columns = ", ".join(self._group_keys().values())
         self.env.cr.execute(
             SQL(
-                "CREATE INDEX %s ON %s (rollup)",
-                SQL.identifier(f"{self._table}_rollup_index"),
+                "CREATE INDEX %s ON %s (rollup, %s)",
+                SQL.identifier(f"{self._table}_group_index"),
                 table,
+                SQL(group_columns),
             )
         )
+
+    @api.model
+    def _group_keys(self, alias=None):
+        """The SQL of each dimension with a stand-in for NULL, so that rows of
+        the same group compare equal (and the index above serves)."""
+        prefix = f"{alias}." if alias else ""
+        return {
+            name: f"COALESCE({prefix}{name}, {NULL_STAND_INS.get(name, '0')})"
+            for name in self._dimension_names()
+        }
 
     # ------------------------------------------------------------
     # SQL generation
@@ -288,18 +301,13 @@ class CrmCaseReportCell(models.Model):
         if not self.env.cr.fetchone()[0]:
             return
         dimensions = self._dimension_names()
-        # Stand-ins for NULL let the join use plain equality (a hash join);
-        # matching a few more rows than needed is harmless, as every deleted
-        # row is summed back into its own group.
-        keys = {
-            name: f"COALESCE({{table}}.{name}, {NULL_STAND_INS.get(name, '0')})"
-            for name in dimensions
-        }
+        # Matching a few more rows than needed would be harmless: every
+        # deleted row is summed back into its own group.
         fresh_keys = ", ".join(
-            f"{key.format(table=self._table)} AS {name}" for name, key in keys.items()
+            f"{key} AS {name}" for name, key in self._group_keys(self._table).items()
         )
         same_group = " AND ".join(
-            f"{key.format(table='cell')} = fresh.{name}" for name, key in keys.items()
+            f"{key} = fresh.{name}" for name, key in self._group_keys("cell").items()
         )
         sums = ", ".join(f"sum({name})" for name in MEASURES)
         nonzero = " OR ".join(f"sum({name}) <> 0" for name in MEASURES)

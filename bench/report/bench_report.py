@@ -4,6 +4,7 @@ Run from the repository root (not part of ``make test``)::
 
     python3 bench/report/bench_report.py [--cases 1000000] [--sections 20]
         [--users 50] [--years 5] [--db crm_case_bench_report] [--keep]
+        [--reuse [--update]] [--repeat 3]
 
 It creates a fresh database with crm_case and crm (no demo data), inserts
 ``--cases`` cases and as many leads in bulk (spread over the sections or sales
@@ -19,6 +20,11 @@ reading through the record rules, what the web client asks for:
 
 The same is done for ``crm.lead`` grouped by month x sales team x user, and
 the ratios are printed (above 1: crm.lead is slower).
+
+crm.case.report answers these from the partial sums of crm.case.report.cell;
+the bench prints their size, and what their triggers add to the writes: the
+time to create, update and close cases one by one with and without them, and
+the time the cron then takes to fold their changes.
 """
 
 import argparse
@@ -32,6 +38,9 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__fi
 sys.path.insert(0, os.path.join(REPO_ROOT, "tools"))
 
 import odoo_setup  # noqa: E402
+
+# Cases written one by one to measure what the triggers cost.
+WRITES = 300
 
 # Per model: the month field, the group field, the measures of the pivot.
 SUBJECTS = {
@@ -246,6 +255,52 @@ def time_graph(env, model):
     return time.perf_counter() - start, result["length"]
 
 
+def time_writes(env, sections, users, triggers):
+    """Create, update and close cases one by one, as users do, with or without
+    the triggers keeping the partial sums; rolled back afterwards."""
+    cr = env.cr
+    cr.execute("SAVEPOINT bench_writes")
+    if not triggers:
+        cr.execute("ALTER TABLE crm_case DISABLE TRIGGER USER")
+    Case = env["crm.case"].with_context(tracking_disable=True, mail_notrack=True)
+    start = time.perf_counter()
+    for n in range(WRITES):
+        case = Case.create(
+            {
+                "name": f"Bench write {n}",
+                "section_id": sections[n % len(sections)],
+                "user_id": users[n % len(users)],
+                "planned_revenue": n,
+            }
+        )
+        case.write({"user_id": users[(n + 1) % len(users)], "planned_revenue": n + 1})
+        case.action_open()
+        case.action_close()
+        env.flush_all()
+    seconds = time.perf_counter() - start
+    fold_start = time.perf_counter()
+    if triggers:
+        env["crm.case.report.cell"]._fold()
+        env.flush_all()
+    fold_seconds = time.perf_counter() - fold_start
+    cr.execute("ROLLBACK TO SAVEPOINT bench_writes")
+    env.invalidate_all()
+    return seconds, fold_seconds
+
+
+def report_writes(env):
+    sections = env["crm.case.section"].search([("code", "like", "b%")]).ids
+    users = env["res.users"].search([("login", "like", "bench_user_%")]).ids
+    without, __ = time_writes(env, sections, users, triggers=False)
+    with_triggers, fold = time_writes(env, sections, users, triggers=True)
+    print(
+        f"{WRITES} cases created, updated and closed one by one: "
+        f"{without:.2f} s without the partial sums' triggers, "
+        f"{with_triggers:.2f} s with them ({with_triggers / without:.2f}x); "
+        f"folding their changes: {fold * 1000:.0f} ms"
+    )
+
+
 def best_of(args, func, env, model):
     runs = [func(env, model) for _i in range(args.repeat)]
     env.invalidate_all()
@@ -326,6 +381,7 @@ def main():
         for label, _func in timers:
             ratio = results["crm.lead", label] / results["crm.case.report", label]
             print(f"ratio crm.lead / crm.case.report, {label}: {ratio:.2f}x")
+        report_writes(env(user=odoo.SUPERUSER_ID))
     if not args.keep:
         Registry.delete(args.db)
         odoo.sql_db.close_db(args.db)
