@@ -88,7 +88,13 @@ class CrmCaseReportCell(models.Model):
     _log_access = False
     _order = "id"
 
-    rollup = fields.Selection([(name, name) for name in ROLLUPS], required=True)
+    rollup = fields.Selection(
+        [
+            ("state", "Sections, users, states and categories"),
+            ("month", "Months, sections and users"),
+        ],
+        required=True,
+    )
     folded = fields.Boolean(
         help="Set once the cron has merged the rows of this group into this one."
     )
@@ -96,20 +102,20 @@ class CrmCaseReportCell(models.Model):
         help="The case date near the start of a month, the middle of the month "
         "otherwise."
     )
-    section_id = fields.Many2one("crm.case.section")
-    user_id = fields.Many2one("res.users")
-    state = fields.Selection(CASE_STATES)
-    categ_id = fields.Many2one("crm.case.categ")
-    company_id = fields.Many2one("res.company")
+    section_id = fields.Many2one("crm.case.section", string="Section")
+    user_id = fields.Many2one("res.users", string="User Responsible")
+    state = fields.Selection(CASE_STATES, string="Status")
+    categ_id = fields.Many2one("crm.case.categ", string="Category")
+    company_id = fields.Many2one("res.company", string="Company")
     active = fields.Boolean()
-    case_count = fields.Integer()
-    delay_close_sum = fields.Float()
-    delay_close_count = fields.Integer()
-    planned_revenue = fields.Float(digits=(16, 2))
-    planned_cost = fields.Float(digits=(16, 2))
-    weighted_revenue = fields.Float()
-    probability_sum = fields.Float()
-    escalation_count = fields.Integer()
+    case_count = fields.Integer(string="Cases")
+    delay_close_sum = fields.Float(string="Days to Close (Sum)")
+    delay_close_count = fields.Integer(string="Closed Cases")
+    planned_revenue = fields.Float(string="Estimated Revenue", digits=(16, 2))
+    planned_cost = fields.Float(string="Estimated Cost", digits=(16, 2))
+    weighted_revenue = fields.Float(string="Weighted Revenue")
+    probability_sum = fields.Float(string="Probability (Sum)")
+    escalation_count = fields.Integer(string="Escalations")
 
     def init(self):
         self._create_table()
