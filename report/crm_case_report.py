@@ -5,7 +5,12 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..models.crm_case import CASE_PRIORITIES, CASE_STATES
-from .crm_case_report_cell import COMMON_DIMENSIONS, ROLLUPS
+from .crm_case_report_cell import (
+    CASE_DELAY_CLOSE,
+    CASE_WEIGHTED_REVENUE,
+    COMMON_DIMENSIONS,
+    ROLLUPS,
+)
 
 # The measures of the summary (PDF and section/user statistics), with the
 # aggregate the web client uses for each.
@@ -126,17 +131,16 @@ class CrmCaseReport(models.Model):
                 company.currency_id AS currency_id,
                 c.active AS active,
                 -- float8, not numeric: far lighter to average over every case
-                CASE WHEN c.state = 'done' AND c.date_closed IS NOT NULL
-                    THEN EXTRACT(EPOCH FROM c.date_closed - c.date)::float8 / 86400
-                END AS delay_close,
+                %(delay_close)s AS delay_close,
                 COALESCE(c.planned_revenue, 0) AS planned_revenue,
                 COALESCE(c.planned_cost, 0) AS planned_cost,
-                COALESCE(c.planned_revenue, 0) * COALESCE(c.probability, 0) / 100.0
-                    AS weighted_revenue,
+                %(weighted_revenue)s AS weighted_revenue,
                 COALESCE(c.probability, 0) AS probability,
                 COALESCE(c.escalation_count, 0) AS escalation_count,
                 COALESCE(logs.firing_count, 0) AS rule_log_count
-            """
+            """,
+            delay_close=SQL(CASE_DELAY_CLOSE),
+            weighted_revenue=SQL(CASE_WEIGHTED_REVENUE),
         )
 
     def _from(self):

@@ -1,11 +1,7 @@
-import logging
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..models.crm_case import CASE_STATES
-
-_logger = logging.getLogger(__name__)
 
 # The groupings kept pre-aggregated, by name: the dimensions of each, besides
 # the company and the archived flag that every rollup keeps. The first rollup
@@ -25,18 +21,20 @@ COMMON_DIMENSIONS = ("company_id", "active")
 MONTH_EDGE = "16 hours"
 MONTH_MIDDLE = "14 days 12 hours"
 
-# What a case contributes to each measure, from its row ``c``: the same
-# expressions as the crm_case_report view.
+# What a case contributes to each measure, from its row ``c``; the
+# crm_case_report view shares the delay and the weighted revenue.
 CASE_DELAY_CLOSE = """CASE WHEN c.state = 'done' AND c.date_closed IS NOT NULL
     THEN EXTRACT(EPOCH FROM c.date_closed - c.date)::float8 / 86400 END"""
+CASE_WEIGHTED_REVENUE = (
+    "COALESCE(c.planned_revenue, 0) * COALESCE(c.probability, 0) / 100.0"
+)
 MEASURES = {
     "case_count": "1",
     "delay_close_sum": f"COALESCE({CASE_DELAY_CLOSE}, 0)",
     "delay_close_count": f"CASE WHEN {CASE_DELAY_CLOSE} IS NULL THEN 0 ELSE 1 END",
     "planned_revenue": "COALESCE(c.planned_revenue, 0)",
     "planned_cost": "COALESCE(c.planned_cost, 0)",
-    "weighted_revenue": "COALESCE(c.planned_revenue, 0)"
-    " * COALESCE(c.probability, 0) / 100.0",
+    "weighted_revenue": CASE_WEIGHTED_REVENUE,
     "probability_sum": "COALESCE(c.probability, 0)",
     "escalation_count": "COALESCE(c.escalation_count, 0)",
 }

@@ -21,6 +21,7 @@ EXPECTED_ACCESS = {
     "crm.case.rule.log": {"user": "r", "manager": "ru"},
     "crm.case.web.request": {"manager": "ru"},
     "crm.case.report": {"user": "r", "manager": "r"},
+    "crm.case.report.cell": {"manager": "r"},
 }
 OUTSIDERS = ("internal", "portal", "public")
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
@@ -231,6 +232,11 @@ class TestCrmCaseAccessMatrix(CrmCaseCommon):
                         record.with_user(user).read(["create_date"])
                     with self.assertRaises(AccessError):
                         record.with_user(user).write(values)
+        # The statistics' partial sums, readable by managers only.
+        cells_of_a = [("company_id", "=", self.company.id)]
+        Cell = self.env["crm.case.report.cell"]
+        self.assertTrue(Cell.with_user(self.case_manager).search(cells_of_a))
+        self.assertFalse(Cell.with_user(users_b["manager"]).search(cells_of_a))
         with self.assertRaises(Exception) as caught:
             self.env["crm.case"].with_user(users_b["user"]).create(
                 {"name": "Into A", "section_id": self.section_level1.id}
