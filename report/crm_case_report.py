@@ -10,6 +10,7 @@ from .crm_case_report_cell import (
     CASE_WEIGHTED_REVENUE,
     COMMON_DIMENSIONS,
     ROLLUPS,
+    is_month_rollup_date_leaf,
 )
 
 # The measures of the summary (PDF and section/user statistics), with the
@@ -242,7 +243,8 @@ class CrmCaseReport(models.Model):
 
     def _read_group_domain_fields(self, domain):
         """The fields the domain and the record rules filter on, or None when
-        they filter on the date (the rollups do not keep every date)."""
+        the rollups cannot answer a filter on the date (see
+        ``is_month_rollup_date_leaf``)."""
         rule_domain = self._read_group_rule_domain()
         names = set()
         for leaf in list(domain) + list(rule_domain):
@@ -251,8 +253,13 @@ class CrmCaseReport(models.Model):
                 expression.FALSE_LEAF,
             ):
                 continue
-            names.add(str(leaf[0]).split(".")[0])
-        return None if "date" in names else names
+            name = str(leaf[0])
+            if name.split(".")[0] == "date" and (
+                name != "date" or not is_month_rollup_date_leaf(leaf)
+            ):
+                return None
+            names.add(name.split(".")[0])
+        return names
 
     def _read_group_rule_domain(self):
         if self.env.su:
@@ -325,12 +332,12 @@ class CrmCaseReport(models.Model):
                 SQL("HAVING %s > 0", cells._read_group_select("case_count:sum", query))
             )
         # Room to hash tens of thousands of groups without spilling to disk.
+        # (A failed query aborts the transaction, which forgets the setting.)
         work_mem = self.env.execute_query(SQL("SHOW work_mem"))[0][0]
         self.env.cr.execute(SQL("SET LOCAL work_mem = %s", "64MB"))
-        try:
-            return self.env.execute_query(SQL("\n").join(parts))
-        finally:
-            self.env.cr.execute(SQL("SET LOCAL work_mem = %s", work_mem))
+        rows = self.env.execute_query(SQL("\n").join(parts))
+        self.env.cr.execute(SQL("SET LOCAL work_mem = %s", work_mem))
+        return rows
 
     def _read_group_cells_values(self, spec, values):
         """The ``_read_group`` values of a grouping column: one shared record

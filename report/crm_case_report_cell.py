@@ -1,3 +1,7 @@
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -18,7 +22,8 @@ COMMON_DIMENSIONS = ("company_id", "active")
 # other month in some time zone (tzdata offsets stay within 16 hours): such
 # cases keep their own date. Any other case falls in the same month in every
 # time zone, so its month is stored as the middle of the month.
-MONTH_EDGE = "16 hours"
+MONTH_EDGE_HOURS = 16
+MONTH_EDGE = f"{MONTH_EDGE_HOURS} hours"
 MONTH_MIDDLE = "14 days 12 hours"
 
 # What a case contributes to each measure, from its row ``c``; the
@@ -57,6 +62,9 @@ NULL_STAND_INS = {"date": "'-infinity'::timestamp", "state": "''", "active": "fa
 FOLD_LOCK = "crm_case_report_cell_fold"
 
 TRIGGER_FUNCTION = "crm_case_report_cell_track"
+
+# The comparisons of a date filter the month rollup answers exactly.
+DATE_BOUND_OPERATORS = ("<", "<=", ">", ">=")
 TRIGGERS = {
     "crm_case_report_cell_insert": ("INSERT", "REFERENCING NEW TABLE AS new_rows"),
     "crm_case_report_cell_update": (
@@ -65,6 +73,30 @@ TRIGGERS = {
     ),
     "crm_case_report_cell_delete": ("DELETE", "REFERENCING OLD TABLE AS old_rows"),
 }
+
+
+def is_month_rollup_date_leaf(leaf):
+    """Whether the month rollup answers the domain leaf on the date exactly.
+
+    It does for a date set or not, and for a comparison with a moment less
+    than MONTH_EDGE from a month start in UTC, as the web client's month,
+    quarter and year filters are in any time zone: the cases dated mid-month
+    in the rollup are farther from it, so they compare as their middle does.
+    """
+    __, operator, value = leaf
+    if operator in ("=", "!=") and value is False:
+        return True
+    if operator not in DATE_BOUND_OPERATORS:
+        return False
+    try:
+        moment = fields.Datetime.to_datetime(value)
+    except (TypeError, ValueError):
+        return False
+    if not moment:
+        return False
+    start = moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    edge = timedelta(hours=MONTH_EDGE_HOURS)
+    return moment - start < edge or start + relativedelta(months=1) - moment < edge
 
 
 class CrmCaseReportCell(models.Model):

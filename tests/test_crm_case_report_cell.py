@@ -1,6 +1,10 @@
 import itertools
 from datetime import datetime, timedelta
 
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.models import BaseModel
 from odoo.tests import tagged
@@ -263,6 +267,57 @@ class TestCrmCaseReportCells(CrmCaseCommon):
             [(2, 2), (3, 2)],
         )
 
+    def test_month_quarter_and_year_filters(self):
+        """The search view's date filters, made in the user's time zone."""
+        periods = [
+            ((2025, 3), (2025, 3)),
+            ((2025, 1), (2025, 3)),
+            ((2025, 1), (2025, 12)),
+        ]
+        for tz, (first, last) in itertools.product(TIME_ZONES, periods):
+            zone = pytz.timezone(tz)
+
+            def utc(moment, zone=zone):
+                return zone.localize(moment).astimezone(pytz.utc).replace(tzinfo=None)
+
+            start = utc(datetime(*first, 1))
+            end = utc(datetime(*last, 1) + relativedelta(months=1)) - timedelta(
+                seconds=1
+            )
+            domain = [
+                "&",
+                ("date", ">=", fields.Datetime.to_string(start)),
+                ("date", "<=", fields.Datetime.to_string(end)),
+            ]
+            for groupby in (
+                ["date:month", "section_id", "user_id"],
+                ["section_id"],
+                [],
+            ):
+                self.assertSameGroups(
+                    self.Report.with_context(tz=tz),
+                    domain + self.in_test_sections,
+                    groupby,
+                )
+        # Level 1's March 2025: a case of February 28 (UTC) is in it in
+        # Brussels; one of March 1 is not in New York.
+        march = {
+            tz: self.Report.with_context(tz=tz)._read_group(
+                [
+                    ("section_id", "=", self.section_level1.id),
+                    ("date", ">=", start),
+                    ("date", "<=", end),
+                ],
+                [],
+                ["__count"],
+            )
+            for tz, start, end in [
+                ("Europe/Brussels", "2025-02-28 23:00:00", "2025-03-31 21:59:59"),
+                ("America/New_York", "2025-03-01 05:00:00", "2025-04-01 03:59:59"),
+            ]
+        }
+        self.assertEqual(march, {"Europe/Brussels": [(4,)], "America/New_York": [(2,)]})
+
     def test_filters_on_the_dimensions(self):
         domains = [
             [("section_id", "=", self.section_level1.id)],
@@ -388,7 +443,10 @@ class TestCrmCaseReportCells(CrmCaseCommon):
     def test_what_the_partial_sums_cannot_answer_goes_to_the_view(self):
         Report = self.Report
         unanswered = [
-            ([("date", ">=", "2025-03-01")], ["section_id"], ["__count"]),
+            ([("date", ">=", "2025-03-10")], ["section_id"], ["__count"]),
+            ([("date", ">=", "2025-03-01")], ["state"], ["__count"]),
+            ([("date.month_number", "=", 3)], ["section_id"], ["__count"]),
+            ([("date", "in", ["2025-03-01"])], ["section_id"], ["__count"]),
             ([], ["partner_id"], ["__count"]),
             ([], ["date:day"], ["__count"]),
             ([], ["section_id"], ["rule_log_count:sum"]),
