@@ -194,8 +194,8 @@ class CrmCaseReport(models.Model):
         Grouping a million cases takes seconds; their partial sums are a few
         rows per group. The answer is the same: the rollup keeps what every
         case adds to each measure, and a request it cannot answer (another
-        dimension, a filter on dates, a measure such as the rule firings) goes
-        to the view. The context key ``crm_case_report_cells`` set to False
+        dimension, a date filter other than by month, quarter or year, a
+        measure such as the rule firings) goes to the view. The context key ``crm_case_report_cells`` set to False
         forces the view, for comparison.
         """
         rollup = self._read_group_rollup(
