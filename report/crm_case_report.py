@@ -195,8 +195,8 @@ class CrmCaseReport(models.Model):
         rows per group. The answer is the same: the rollup keeps what every
         case adds to each measure, and a request it cannot answer (another
         dimension, a date filter other than by month, quarter or year, a
-        measure such as the rule firings) goes to the view. The context key ``crm_case_report_cells`` set to False
-        forces the view, for comparison.
+        measure such as the rule firings) goes to the view. The context key
+        ``crm_case_report_cells`` set to False forces the view, for comparison.
         """
         rollup = self._read_group_rollup(
             domain, groupby, aggregates, having, offset, limit, order
