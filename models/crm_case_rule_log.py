@@ -91,7 +91,7 @@ class CrmCaseRuleLog(models.Model):
                 now=fields.Datetime.now(),
                 company=case.company_id.id or None,
                 uid=self.env.uid,
-                max=MAX_ATTEMPTS,
+                max=self._get_max_attempts(),
             )
         )
         row = self.env.cr.fetchone()
@@ -135,7 +135,7 @@ class CrmCaseRuleLog(models.Model):
                         WHERE log.state = 'failed' AND log.attempts < %s
                 RETURNING log.case_id, log.id""",
                 rows,
-                MAX_ATTEMPTS,
+                self._get_max_attempts(),
             )
         )
         claimed = dict(self.env.cr.fetchall())
