@@ -8,6 +8,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import exception_to_unicode
 
+from .crm_case_mail_intake import MailSource
+
 _logger = logging.getLogger(__name__)
 
 # Headers shown in the list are cut to this size: the raw mail keeps them whole.
@@ -34,6 +36,14 @@ class CrmCaseMailFailure(models.Model):
     raw_size = fields.Integer(string="Size (bytes)", readonly=True)
     server_id = fields.Many2one(
         "fetchmail.server", string="Server", readonly=True, ondelete="set null"
+    )
+    section_id = fields.Many2one(
+        "crm.case.section",
+        string="Default Section",
+        readonly=True,
+        ondelete="set null",
+        help="The section the mail was meant for when it reaches no section "
+        "address: the server's, or the mailgate's.",
     )
     company_id = fields.Many2one(
         "res.company",
@@ -78,8 +88,8 @@ class CrmCaseMailFailure(models.Model):
             values = {}
         if not values.get("message_id"):
             values["message_id"] = self.env[
-                "mail.thread"
-            ]._crm_case_fallback_message_id(raw_message)
+                "crm.case.mail.intake"
+            ]._fallback_message_id(raw_message)
         return values
 
     @api.model
@@ -94,19 +104,24 @@ class CrmCaseMailFailure(models.Model):
         )
 
     @api.model
-    def _record_failure(self, raw_message, error, server=None):
+    def _record_failure(self, raw_message, error, source, message_id=None):
         """Keep a mail that could not be processed, for a manager to retry it;
-        the same mail failing again counts an attempt on its failure."""
+        the same mail failing again counts an attempt on its failure.
+
+        :param source: the MailSource of the intake the mail came through
+        :param message_id: the Message-Id the intake gave the mail
+        """
         if isinstance(raw_message, str):
             raw_message = raw_message.encode("utf-8", errors="surrogateescape")
         values = self._get_header_values(raw_message)
+        if message_id:
+            values["message_id"] = message_id
         values.update(
             raw_message=base64.b64encode(raw_message),
             raw_size=len(raw_message),
-            server_id=server.id if server else False,
-            company_id=server.sudo().crm_case_section_id.company_id.id
-            if server
-            else False,
+            server_id=source.server.id if source.server else False,
+            section_id=(source.custom_values or {}).get("section_id", False),
+            company_id=self._get_source_company(source).id,
             error=_storable_text(exception_to_unicode(error)),
             date=fields.Datetime.now(),
         )
@@ -117,6 +132,18 @@ class CrmCaseMailFailure(models.Model):
             )
             return existing
         return self.sudo().create(values)
+
+    @api.model
+    def _get_source_company(self, source):
+        """The company whose managers see a failed mail: its section's."""
+        section_id = (source.custom_values or {}).get("section_id")
+        # sudo: the gateway user may not read the sections of other companies.
+        return self.env["crm.case.section"].sudo().browse(section_id).company_id
+
+    def _get_error_line(self):
+        """The first line of the error, for one-line reports."""
+        self.ensure_one()
+        return (self.error or "").strip().splitlines()[0] if self.error else ""
 
     @api.model
     def _close_failures(self, message_id):
@@ -149,39 +176,31 @@ class CrmCaseMailFailure(models.Model):
             },
         }
 
+    def _get_retry_source(self):
+        """The source of the first attempt: its server, with its options, or
+        the default section the mailgate gave."""
+        if self.server_id:
+            return MailSource.from_server(self.server_id)
+        values = {"section_id": self.section_id.id} if self.section_id else {}
+        return MailSource(custom_values=values, label=_("Retry"))
+
     def _retry_one(self):
-        """Process the raw mail again.
+        """Process the raw mail again through the intake, as its source did.
 
         :return: True when the mail is now stored on a case
         """
         self.ensure_one()
         raw_bytes = base64.b64decode(self.with_context(bin_size=False).raw_message)
-        # sudo: case managers retry the mails of servers only admins configure.
-        server = self.server_id.sudo()
-        # The same Message-Id as the fetch gives a mail without one, so that a
-        # later fetch of the same mail finds it recorded.
-        thread = self.env["mail.thread"].with_context(
-            default_fetchmail_server_id=server.id,
-            crm_case_fallback_message_id=self.env[
-                "mail.thread"
-            ]._crm_case_fallback_message_id(raw_bytes),
-        )
-        try:
-            with self.env.cr.savepoint():
-                thread.message_process(
-                    server.object_id.model or "crm.case",
-                    raw_bytes,
-                    custom_values=server._crm_case_custom_values(),
+        source = self._get_retry_source()
+        outcome = self.env["crm.case.mail.intake"]._intake(raw_bytes, source)
+        if outcome.kind == "busy":
+            raise UserError(
+                _(
+                    "The mail %(subject)s is being stored by another process right "
+                    "now: retry it later.",
+                    subject=self.name or self.id,
                 )
-        except Exception as error:
-            _logger.info("Retry of failed mail %s failed.", self.id, exc_info=True)
-            self.write(
-                {
-                    "error": exception_to_unicode(error),
-                    "attempts": self.attempts + 1,
-                    "date": fields.Datetime.now(),
-                }
             )
-            return False
-        self.write({"state": "done", "attempts": self.attempts + 1})
-        return True
+        if outcome.stored:
+            self.write({"state": "done", "attempts": self.attempts + 1})
+        return outcome.stored

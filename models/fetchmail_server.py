@@ -1,12 +1,10 @@
 import logging
 import threading
 
-from psycopg2 import errors as pg_errors
-
 from odoo import _, fields, models
 from odoo.exceptions import ValidationError
-from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import SQL
+
+from .crm_case_mail_intake import PASSING_ERRORS, MailSource
 
 _logger = logging.getLogger(__name__)
 
@@ -119,79 +117,22 @@ class FetchmailServer(models.Model):
         if not getattr(threading.current_thread(), "testing", False):
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
-    def _crm_case_lock_mail(self, message_id):
-        """Take the mail for this transaction, unless another fetch is storing
-        it right now: that one marks it seen once it is stored. First statement
-        of the transaction, so that its snapshot shows the mail if the other
-        fetch already committed it.
-
-        :return: False when another process holds the mail
-        """
-        self.env.cr.execute(
-            SQL(
-                "SELECT pg_try_advisory_xact_lock(hashtext(%s))",
-                f"crm_case_mail {message_id}",
-            )
-        )
-        return self.env.cr.fetchone()[0]
-
     def _crm_case_process_mail(self, raw_message):
-        """Store one fetched mail as a case message, or as a failure.
+        """Store one fetched mail through the intake.
 
-        :return: False when the mail went to the failed incoming mails, None
-            when another process is storing it or changing its case at the same
-            time (the mail is then left for the next fetch)
+        :return: True when the mail is on a case, False when it went to the
+            failed incoming mails, None when it is left for the next fetch
+            (another process is storing it, or a passing error)
         """
-        Failure = self.env["crm.case.mail.failure"]
-        message_id = Failure._get_header_values(raw_message)["message_id"]
-        if not self._crm_case_lock_mail(message_id):
-            _logger.info("Mail being stored by another process, left to it.")
-            return None
-        fallback_id = self.env["mail.thread"]._crm_case_fallback_message_id(raw_message)
-        thread = self.env["mail.thread"].with_context(
-            fetchmail_cron_running=True,
-            default_fetchmail_server_id=self.id,
-            crm_case_fallback_message_id=fallback_id,
-        )
+        source = MailSource.from_server(self)
         try:
-            with self.env.cr.savepoint():
-                thread.message_process(
-                    self.object_id.model,
-                    raw_message,
-                    custom_values=self._crm_case_custom_values(),
-                    save_original=self.original,
-                    strip_attachments=not self.attach,
-                )
-        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-            # A case the mail updates was changed by another transaction: the
-            # mail stays unseen and the next fetch stores it.
+            outcome = self.env["crm.case.mail.intake"]._intake(raw_message, source)
+        except PASSING_ERRORS:
+            # The case the mail updates was changed by another transaction:
+            # the mail stays unseen and the next fetch stores it.
             _logger.info("Mail conflicting with another transaction, left for later.")
             return None
-        except pg_errors.UniqueViolation as error:
-            if error.diag.constraint_name != "crm_case_mail_message_id_uniq":
-                return self._crm_case_record_failure(raw_message, error)
-            _logger.info("Mail already recorded by another process, skipped.")
-        except Exception as error:
-            if self._crm_case_is_recorded(message_id):
-                # Another copy of this mail (same Message-Id) is already on a
-                # case: this broken copy is not a second, lost mail.
-                _logger.info("Unreadable copy of a recorded mail, skipped.")
-                return True
-            return self._crm_case_record_failure(raw_message, error)
-        Failure._close_failures(message_id)
-        return True
-
-    def _crm_case_is_recorded(self, message_id):
-        """Whether a mail with this Message-Id is on a case."""
-        return bool(
-            self.env["mail.message"]
-            .sudo()
-            .search_count(
-                [("message_id", "=", message_id), ("model", "=", "crm.case")], limit=1
-            )
-        )
-
-    def _crm_case_record_failure(self, raw_message, error):
-        _logger.info("Failed to process a mail of %s.", self.name, exc_info=True)
-        self.env["crm.case.mail.failure"]._record_failure(raw_message, error, self)
-        return False
+        if outcome.kind == "busy":
+            _logger.info("Mail being stored by another process, left to it.")
+            return None
+        return outcome.stored

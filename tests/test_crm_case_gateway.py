@@ -87,9 +87,17 @@ class TestCrmCaseGateway(CrmCaseGatewayCommon):
         )
         self.assertEqual(case.section_id, self.section_sales)
 
-    def test_mail_without_section_is_refused(self):
-        with self.assertRaisesRegex(UserError, "reached no section"):
-            self._process(model="crm.case", to="someone@elsewhere.example.org")
+    def test_mail_without_section_is_kept_as_failure(self):
+        """Through the pipe too: kept for a manager, and the call returns
+        normally, so that the MTA does not bounce the mail."""
+        case = self._process(
+            model="crm.case", to="someone@elsewhere.example.org", subject="Lost?"
+        )
+        self.assertFalse(case)
+        failure = self.env["crm.case.mail.failure"].search([("name", "=", "Lost?")])
+        self.assertEqual(failure.state, "failed")
+        self.assertIn("reached no section", failure.error)
+        self.assertFalse(failure.server_id)
 
     def test_mail_to_two_sections_recorded_once(self):
         case = self._process(to=f"{self.support_email}, {self.sales_email}")

@@ -148,9 +148,7 @@ class TestCrmCaseGatewayProperty(CrmCaseGatewayCommon):
         )
 
     def _effective_message_id(self, raw, message_id):
-        if message_id:
-            return message_id
-        return self.env["mail.thread"]._crm_case_fallback_message_id(raw)
+        return message_id or self.env["crm.case.mail.intake"]._get_message_id(raw)
 
     def _records_of(self, message_id):
         messages = self.env["mail.message"].search(
