@@ -209,48 +209,59 @@ class TestCrmCaseMailCorpusPipe(CrmCaseMailCorpusCommon):
 
 @tagged("post_install", "-at_install", "case_gateway")
 class TestCrmCaseMailCorpusFetch(CrmCaseMailCorpusCommon):
-    """The corpus dropped as they are into a real Dovecot mailbox, fetched over
-    IMAP on loopback in one go."""
-
-    login = "corpusbox"
+    """The corpus dropped as it is into real Dovecot mailboxes, fetched in one
+    go over IMAP and over POP3 on loopback."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.dovecot = Dovecot().start([cls.login])
+        cls.dovecot = Dovecot().start(["corpusimap", "corpuspop"])
         cls.addClassCleanup(cls.dovecot.stop)
-        cls.server = cls.env["fetchmail.server"].create(
-            {
-                "name": "Corpus IMAP",
-                "server": "127.0.0.1",
-                "is_ssl": False,
-                "server_type": "imap",
-                "port": cls.dovecot.port_imap,
-                "user": cls.login,
-                "password": Dovecot.password,
-                "object_id": cls.env["ir.model"]._get_id("crm.case"),
-                "crm_case_section_id": cls.section_level1.id,
-            }
+        common = {
+            "server": "127.0.0.1",
+            "is_ssl": False,
+            "password": Dovecot.password,
+            "object_id": cls.env["ir.model"]._get_id("crm.case"),
+            "crm_case_section_id": cls.section_level1.id,
+        }
+        Server = cls.env["fetchmail.server"]
+        cls.imap_server = Server.create(
+            dict(
+                common,
+                name="Corpus IMAP",
+                server_type="imap",
+                port=cls.dovecot.port_imap,
+                user="corpusimap",
+            )
+        )
+        cls.pop_server = Server.create(
+            dict(
+                common,
+                name="Corpus POP",
+                server_type="pop",
+                port=cls.dovecot.port_pop,
+                user="corpuspop",
+            )
         )
 
-    def _drop_in_maildir(self):
+    def _drop_in_maildir(self, login):
         """Put the corpus mails into the INBOX byte for byte: an IMAP APPEND
         would refuse NUL bytes and normalise line ends."""
-        self.dovecot.count(self.login)  # the first login creates the Maildir
-        new = os.path.join(self.dovecot.base, "mail", self.login, "Maildir", "new")
+        self.dovecot.count(login)  # the first login creates the Maildir
+        new = os.path.join(self.dovecot.base, "mail", login, "Maildir", "new")
         for index, (__, raw) in enumerate(self.corpus):
             path = os.path.join(new, f"1767225600.M{index}P1.corpus")
             with open(path, "wb") as handle:
                 handle.write(raw)
             if os.geteuid() == 0:
                 os.chown(path, self.dovecot.uid, self.dovecot.gid)
+        self.assertEqual(self.dovecot.count(login), len(self.corpus))
 
-    def test_fetch_corpus(self):
-        self._drop_in_maildir()
-        self.assertEqual(self.dovecot.count(self.login), len(self.corpus))
+    def _fetch_all(self, server):
+        """Fetch the whole mailbox once; check one result per mail."""
         before = self._stored()
         with mute_logger(*GATEWAY_LOGGERS):
-            self.server.fetch_mail()
+            server.fetch_mail()
         messages, failures = self._stored_since(before)
         self.assertEqual(
             messages + failures,
@@ -258,9 +269,9 @@ class TestCrmCaseMailCorpusFetch(CrmCaseMailCorpusCommon):
             f"{messages} case messages and {failures} failed mails for "
             f"{len(self.corpus)} mails",
         )
-        flags = self.dovecot.flags(self.login)
-        self.assertEqual(len(flags), len(self.corpus))
-        self.assertTrue(all("\\Seen" in value for value in flags), flags)
+        self._assert_readable_on_cases()
+
+    def _assert_readable_on_cases(self):
         recorded = set(
             self.env["mail.message"]
             .sudo()
@@ -276,3 +287,15 @@ class TestCrmCaseMailCorpusFetch(CrmCaseMailCorpusCommon):
         ]
         if problems:
             self.fail("\n".join(["readable mails not on a case:", *problems]))
+
+    def test_imap_fetch_corpus(self):
+        self._drop_in_maildir("corpusimap")
+        self._fetch_all(self.imap_server)
+        flags = self.dovecot.flags("corpusimap")
+        self.assertEqual(len(flags), len(self.corpus))
+        self.assertTrue(all("\\Seen" in value for value in flags), flags)
+
+    def test_pop_fetch_corpus(self):
+        self._drop_in_maildir("corpuspop")
+        self._fetch_all(self.pop_server)
+        self.assertEqual(self.dovecot.count("corpuspop"), 0, "stored, then deleted")
