@@ -1340,7 +1340,8 @@ exactly one case message or one failed incoming mail, and never as an error
 for the caller.
 
 Origin: every mail was written for crm_case (LGPL-3, as the module), after
-shapes seen in real mailboxes; none is copied from another test suite. The
+shapes seen in real mailboxes; none is copied from another test suite, and
+the signatures, ciphertexts and attachments are made-up bytes. The
 files are written byte for byte by ``make_corpus.py`` (run it again after a
 change). Every mail is addressed to ``support@crm-case-corpus.example.com``:
 the tests replace that domain by the alias domain of their database.
@@ -1361,7 +1362,7 @@ def main():
             handle.write(f"``{file_name}``\n")
             wrapped = textwrap.fill(description, 74, break_on_hyphens=False)
             handle.write(textwrap.indent(wrapped, "    "))
-            handle.write("\n\n")
+            handle.write("\n    Origin: written for crm_case.\n\n")
     print(f"{len(rows)} mails written")
 
 
