@@ -23,6 +23,7 @@ import odoo_setup
 
 sys.path.insert(0, os.path.join(odoo_setup.REPO_ROOT, "tests"))
 from dovecot import Dovecot  # noqa: E402
+from poison_mail import html_parts  # noqa: E402
 
 BATCH_SIZE = 10
 CASES = 40
@@ -217,10 +218,10 @@ class FaultChecks:
         process.stdout.close()
         return process.returncode
 
-    def sql(self, query, params=None):
+    def sql(self, query, params=None, database="postgres"):
         import psycopg2
 
-        connection = psycopg2.connect(dbname="postgres")
+        connection = psycopg2.connect(dbname=database)
         connection.autocommit = True
         try:
             with connection.cursor() as cursor:
@@ -451,6 +452,63 @@ class FaultChecks:
         problems += self.mail_problems(after)
         return "; ".join(problems) or None
 
+    def check_poison_mail_killed_fetch(self):
+        """A mail that keeps the parser busy for minutes, its time budget off,
+        stops the fetch: the worker is killed each time, until the mail has
+        been tried too often; then it is kept raw and the mails behind it
+        become cases."""
+        self.shell(POISON_SETUP_SCRIPT % {"attempts": POISON_ATTEMPTS})
+        good_ids = [f"<after-poison-{index}@faults.example.com>" for index in (1, 2)]
+        self.dovecot.deliver(
+            MAILBOX,
+            html_parts(2000, "poison@faults.example.com"),
+            *(
+                f"From: <good@faults.example.com>\nMessage-Id: {message_id}\n"
+                f"Subject: After the poison\n\nx\n".encode()
+                for message_id in good_ids
+            ),
+        )
+        run = RUN_FETCH % self.ids["server"]
+        problems = []
+        for attempt in range(1, POISON_ATTEMPTS + 1):
+            counted = self.kill_fetch_once_counted(run, attempt)
+            if counted != attempt:
+                problems.append(f"kill {attempt}: {counted} attempts counted")
+        before, after = self.rerun_mails([POISON_ID, *good_ids], run)
+        if any(sum(counts) for counts in before.values()):
+            problems.append(f"a killed fetch stored something: {before}")
+        if after.get(POISON_ID) != [0, 1]:
+            problems.append(f"the poison mail is not a failure: {after}")
+        if any(after.get(message_id) != [1, 0] for message_id in good_ids):
+            problems.append(f"the mails behind it are not cases: {after}")
+        if not all("\\Seen" in flags for flags in self.dovecot.flags(MAILBOX)):
+            problems.append("a mail was left unseen")
+        self.shell(POISON_RESET_SCRIPT)
+        return "; ".join(problems) or None
+
+    def kill_fetch_once_counted(self, run, attempt):
+        """Start a fetch, kill it once its attempt on the poison mail is
+        counted; return the count."""
+        process = subprocess.Popen(
+            self._command("shell"),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+            text=True,
+        )
+        process.stdin.write(PAUSE_SCRIPT_FULL % run)
+        process.stdin.close()
+        process.stdin = None
+        deadline = time.monotonic() + RUN_TIMEOUT
+        counted = 0
+        while time.monotonic() < deadline and counted < attempt:
+            time.sleep(0.5)
+            rows = self.sql(ATTEMPTS_QUERY, (POISON_ID,), database=self.database)
+            counted = rows[0][0] if rows else 0
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        return counted
+
     def check_load_short(self):
         """The load bench in its short mode, on a fresh install."""
         result = subprocess.run(
@@ -477,6 +535,7 @@ class FaultChecks:
             self.check_rule_checker_loses_its_connection,
             self.check_fetch_killed_halfway,
             self.check_fetch_loses_its_connection,
+            self.check_poison_mail_killed_fetch,
         ]
         try:
             try:
@@ -503,6 +562,24 @@ class FaultChecks:
         if "--keep" not in sys.argv:
             subprocess.run(["dropdb", "--if-exists", self.database], check=False)
 
+
+# The poison mail and how often it may stop the fetch.
+POISON_ID = "<parts-2000@example.org>"
+POISON_ATTEMPTS = 2
+POISON_SETUP_SCRIPT = """
+set_param = env["ir.config_parameter"].set_param
+set_param("crm_case.mail_max_parts", 100000)
+set_param("crm_case.mail_time_budget", 0)
+set_param("crm_case.mail_max_attempts", %(attempts)d)
+env.cr.commit()
+"""
+POISON_RESET_SCRIPT = """
+for name in ("mail_max_parts", "mail_time_budget", "mail_max_attempts"):
+    env["ir.config_parameter"].set_param("crm_case." + name, False)
+env.cr.commit()
+"""
+# The attempts counted on a mail, read while the fetch runs.
+ATTEMPTS_QUERY = "SELECT attempts FROM crm_case_mail_attempt WHERE message_id = %s"
 
 SWITCH_RULES_SCRIPT = """
 env["crm.case.rule"].search([]).active = False
