@@ -176,6 +176,20 @@ class FaultChecks:
                 return json.loads(line[len(marker) + 1 :])
         raise RuntimeError(f"no {marker} line in: {output[-500:]}")
 
+    def start_shell(self, script, stdout):
+        """Start ``odoo shell`` on ``script`` in the background."""
+        process = subprocess.Popen(
+            self._command("shell"),
+            stdin=subprocess.PIPE,
+            stdout=stdout,
+            stderr=self.log,
+            text=True,
+        )
+        process.stdin.write(script)
+        process.stdin.close()
+        process.stdin = None
+        return process
+
     def start_paused(self, model, method, calls, run, prelude=""):
         """Start a run that stops halfway; return (process, flag, backend pid)."""
         flag = os.path.join(self.flag_dir, f"{method}-{time.monotonic()}")
@@ -187,16 +201,7 @@ class FaultChecks:
             "flag": flag,
             "run": run,
         }
-        process = subprocess.Popen(
-            self._command("shell"),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.log,
-            text=True,
-        )
-        process.stdin.write(script)
-        process.stdin.close()
-        process.stdin = None
+        process = self.start_shell(script, stdout=subprocess.PIPE)
         deadline = time.monotonic() + RUN_TIMEOUT
         while time.monotonic() < deadline:
             ready, __, __ = select.select([process.stdout], [], [], 1)
@@ -489,16 +494,7 @@ class FaultChecks:
     def kill_fetch_once_counted(self, run, attempt):
         """Start a fetch, kill it once its attempt on the poison mail is
         counted; return the count."""
-        process = subprocess.Popen(
-            self._command("shell"),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=self.log,
-            text=True,
-        )
-        process.stdin.write(PAUSE_SCRIPT_FULL % run)
-        process.stdin.close()
-        process.stdin = None
+        process = self.start_shell(PAUSE_SCRIPT_FULL % run, stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + RUN_TIMEOUT
         counted = 0
         while time.monotonic() < deadline and counted < attempt:
