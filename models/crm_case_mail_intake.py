@@ -15,6 +15,7 @@ Passing errors (a serialization conflict, the database going away) are
 raised, so that the fetch leaves the mail unseen and the MTA retries it.
 """
 
+import codecs
 import email
 import email.parser
 import email.policy
@@ -348,12 +349,29 @@ class CrmCaseMailIntake(models.AbstractModel):
         """
         message = email.message_from_bytes(raw, policy=email.policy.SMTP)
         thread = self.env["mail.thread"]
-        msg_dict = thread.message_parse(message, save_original=source.save_original)
+        try:
+            msg_dict = thread.message_parse(message, save_original=source.save_original)
+        except LookupError:
+            # Odoo's parser stops on an unknown charset: read those parts as
+            # UTF-8, replacing what does not decode, rather than lose the mail.
+            self._declare_unknown_charsets_utf8(message)
+            msg_dict = thread.message_parse(message, save_original=source.save_original)
         if source.strip_attachments:
             msg_dict.pop("attachments", None)
         msg_dict["message_id"] = message_id
         msg_dict["crm_case_auto_submitted"] = self._is_auto_submitted(message, msg_dict)
         return message, msg_dict
+
+    @api.model
+    def _declare_unknown_charsets_utf8(self, message):
+        for part in message.walk():
+            charset = part.get_param("charset")
+            if not charset:
+                continue
+            try:
+                codecs.lookup(str(charset))
+            except LookupError:
+                part.set_param("charset", "utf-8")
 
     # ------------------------------------------------------------
     # 4. Store

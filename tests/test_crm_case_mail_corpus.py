@@ -28,6 +28,7 @@ READABLE_MAILS = {
     "23_raw_latin1_headers",
     "24_raw_utf8_headers",
     "25_malformed_encoded_words",
+    "26_unknown_charset",
     "27_wrong_declared_charset",
     "28_no_to_header",
     "29_several_to_headers",
