@@ -233,6 +233,17 @@ class CrmCase(models.Model):
                 vals["name"] = _("%(name)s (copy)", name=case.name)
         return vals_list
 
+    def action_view_rule_logs(self):
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Rule Firings"),
+            "res_model": "crm.case.rule.log",
+            "view_mode": "list,form",
+            "domain": [("case_id", "=", self.id)],
+        }
+
     # ------------------------------------------------------------
     # Lateness (generated menus, section dashboards)
     # ------------------------------------------------------------

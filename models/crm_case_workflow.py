@@ -130,14 +130,3 @@ class CrmCase(models.Model):
         """
         self.env["crm.case.rule"]._run_event_rules(self, event, previous_states)
         return True
-
-    def action_view_rule_logs(self):
-        self.ensure_one()
-        self.check_access("read")
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Rule Firings"),
-            "res_model": "crm.case.rule.log",
-            "view_mode": "list,form",
-            "domain": [("case_id", "=", self.id)],
-        }

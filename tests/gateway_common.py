@@ -1,4 +1,5 @@
 import time
+from unittest.mock import patch
 
 from .common import CrmCaseCommon
 
@@ -78,4 +79,31 @@ class CrmCaseGatewayCommon(CrmCaseCommon):
     def _extra(self, **headers):
         return "".join(
             f"{name.replace('_', '-')}: {value}\n" for name, value in headers.items()
+        )
+
+    @classmethod
+    def _create_case_server(cls, name, section=None, **values):
+        """An IMAP server whose mails are cases (never connected to here)."""
+        return cls.env["fetchmail.server"].create(
+            {
+                "name": name,
+                "server_type": "imap",
+                "server": "localhost",
+                "object_id": cls.env["ir.model"]._get_id("crm.case"),
+                "crm_case_section_id": section.id if section else False,
+                **values,
+            }
+        )
+
+    def _rules_exploding(self):
+        """Every rule run fails while the returned patch is active."""
+
+        def broken_rule(cases, event, previous_states):
+            raise ValueError("rule exploded")
+
+        return patch.object(
+            self.registry["crm.case"],
+            "_fire_case_event",
+            autospec=True,
+            side_effect=broken_rule,
         )

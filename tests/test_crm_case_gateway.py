@@ -434,14 +434,7 @@ class TestCrmCaseGatewayFailures(CrmCaseGatewayCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = cls.env["fetchmail.server"].create(
-            {
-                "name": "Cases IMAP",
-                "server_type": "imap",
-                "server": "localhost",
-                "object_id": cls.env["ir.model"]._get_id("crm.case"),
-            }
-        )
+        cls.server = cls._create_case_server("Cases IMAP")
 
     def _fetch_one(self, raw):
         """Process one raw mail as the case servers do; return (case, failure)."""
@@ -487,15 +480,7 @@ class TestCrmCaseGatewayFailures(CrmCaseGatewayCommon):
             failure.with_user(self.case_manager).action_retry()
 
     def test_error_in_rules_is_kept(self):
-        def broken_rule(cases, event, previous_states):
-            raise ValueError("rule exploded")
-
-        with patch.object(
-            self.registry["crm.case"],
-            "_fire_case_event",
-            autospec=True,
-            side_effect=broken_rule,
-        ):
+        with self._rules_exploding():
             case, failure = self._fetch_one(self._mail(subject="Boom"))
         self.assertFalse(case)
         self.assertIn("rule exploded", failure.error)

@@ -137,15 +137,7 @@ class TestCrmCaseGatewayProperty(CrmCaseGatewayCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = cls.env["fetchmail.server"].create(
-            {
-                "name": "Property IMAP",
-                "server_type": "imap",
-                "server": "localhost",
-                "object_id": cls.env["ir.model"]._get_id("crm.case"),
-                "crm_case_section_id": cls.section_level1.id,
-            }
-        )
+        cls.server = cls._create_case_server("Property IMAP", cls.section_level1)
 
     def _effective_message_id(self, raw, message_id):
         return message_id or self.env["crm.case.mail.intake"]._get_message_id(raw)

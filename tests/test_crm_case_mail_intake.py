@@ -20,20 +20,8 @@ class TestCrmCaseMailIntake(CrmCaseGatewayCommon):
     def setUpClass(cls):
         super().setUpClass()
         # The lowest rights that may hand mails to the cases (the mailgate's).
-        cls.gateway_user = new_test_user(
-            cls.env,
-            login="mailgate",
-            groups="base.group_user,crm_case.group_crm_case_user",
-        )
-        cls.server = cls.env["fetchmail.server"].create(
-            {
-                "name": "Cases IMAP",
-                "server_type": "imap",
-                "server": "localhost",
-                "object_id": cls.env["ir.model"]._get_id("crm.case"),
-                "crm_case_section_id": cls.section_sales.id,
-            }
-        )
+        cls.gateway_user = cls.case_user
+        cls.server = cls._create_case_server("Cases IMAP", cls.section_sales)
 
     def _pipe(self, raw, section=None):
         """Hand a mail over as the mailgate does: process_mail over XML-RPC."""
@@ -95,15 +83,7 @@ class TestCrmCaseMailIntake(CrmCaseGatewayCommon):
         self.assertIn("reached no section", failure.error)
         self.assertEqual(failure.id, no_section["res_id"])
 
-        def broken_rule(cases, event, previous_states):
-            raise ValueError("rule exploded")
-
-        with patch.object(
-            self.registry["crm.case"],
-            "_fire_case_event",
-            autospec=True,
-            side_effect=broken_rule,
-        ):
+        with self._rules_exploding():
             in_rule = self._pipe(
                 self._mail(msg_id="<lasting-2@t.example>"), section=self.section_sales
             )
