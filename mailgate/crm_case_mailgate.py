@@ -133,6 +133,9 @@ def parse_options(argv):
             EX_USAGE, f"usage error: --url must be an http(s) URL: {options.url}"
         )
     options.url = options.url.rstrip("/")
+    for name in ("database", "user"):
+        if not getattr(options, name).strip():
+            raise MailgateExit(EX_USAGE, f"usage error: --{name} is empty")
     options.password = read_password(options)
     return options
 
@@ -281,9 +284,11 @@ def call_odoo(options, raw):
 
 
 def fault_text(fault):
-    """The message of an XML-RPC fault: Odoo puts it in faultCode, last line."""
-    lines = [line for line in str(fault.faultCode).splitlines() if line.strip()]
-    return one_line(lines[-1] if lines else fault.faultString)
+    """The message of an XML-RPC fault; of a traceback, its last line."""
+    text = str(fault.faultString or fault.faultCode)
+    if text.startswith("Traceback"):
+        text = [line for line in text.splitlines() if line.strip()][-1]
+    return one_line(text)
 
 
 def describe(answer):

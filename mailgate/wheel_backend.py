@@ -72,8 +72,6 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
 
 
 def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
-    name = buildapi.build_editable(
-        wheel_directory, config_settings, metadata_directory
-    )
+    name = buildapi.build_editable(wheel_directory, config_settings, metadata_directory)
     _add_scripts(os.path.join(os.path.abspath(wheel_directory), name))
     return name

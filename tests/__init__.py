@@ -25,3 +25,4 @@ from . import test_crm_case_report_tour
 from . import test_crm_case_gateway_property
 from . import test_crm_case_hostile_input
 from . import test_crm_case_public_form_concurrency
+from . import test_crm_case_mailgate
