@@ -26,3 +26,4 @@ from . import test_crm_case_gateway_property
 from . import test_crm_case_hostile_input
 from . import test_crm_case_public_form_concurrency
 from . import test_crm_case_mailgate
+from . import test_crm_case_gateway_postfix
