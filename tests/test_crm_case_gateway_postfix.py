@@ -71,6 +71,15 @@ class TestCrmCaseGatewayPostfix(CrmCaseMailgateCommon):
             self.env["mail.message"].search_count([("message_id", "=", msg_id)]), 1
         )
 
+    def test_blind_copy_finds_its_section(self):
+        # The section address is only the envelope's recipient: Postfix's
+        # Delivered-To header (flag D of the pipe) tells Odoo where it went.
+        raw = self._mail(to="team@customer.example.com", subject="Postfix Bcc")
+        line = self._deliver(raw, self.sales_email)
+        case = self._cases("Postfix Bcc")
+        self.assertIn(f"crm-case-mailgate: case {case.id} created", line)
+        self.assertEqual(case.section_id, self.section_sales)
+
     def test_mail_reaching_no_section_is_kept_and_delivered(self):
         # The alias domain's mail all goes to the pipe, this address included.
         lost = f"lost@{self.alias_domain}"
