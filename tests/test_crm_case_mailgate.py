@@ -186,6 +186,19 @@ class TestCrmCaseMailgate(CrmCaseMailgateCommon):
         self.assertEqual(status, EX_OK, line)
         self.assertTrue(self.env["crm.case"].search([("name", "=", "Password file")]))
 
+    def test_api_key(self):
+        # The key of a user is his password for XML-RPC; sudo() for a key
+        # that never expires, as an administrator would set up the mailgate.
+        key = (
+            self.env["res.users.apikeys"]
+            .with_user(self.mailgate_user)
+            .sudo()
+            ._generate(None, "crm-case-mailgate", False)
+        )
+        status, line = self._mailgate(self._mail(subject="Api key"), password=key)
+        self.assertEqual(status, EX_OK, line)
+        self.assertTrue(self.env["crm.case"].search([("name", "=", "Api key")]))
+
     def test_empty_mail(self):
         status, line = self._mailgate(b"\n")
         self.assertEqual(status, EX_DATAERR)
