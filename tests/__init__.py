@@ -27,3 +27,5 @@ from . import test_crm_case_hostile_input
 from . import test_crm_case_public_form_concurrency
 from . import test_crm_case_mail_intake
 from . import test_crm_case_mail_corpus
+from . import test_crm_case_mailgate
+from . import test_crm_case_gateway_postfix

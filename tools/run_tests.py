@@ -32,6 +32,7 @@ DEBIAN_TOOLS = {
     "chromium": "chromium",
     "wkhtmltopdf": "wkhtmltopdf",
     "pdftotext": "poppler-utils",
+    "/usr/sbin/postfix": "postfix",
 }
 
 
