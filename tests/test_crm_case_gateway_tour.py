@@ -2,6 +2,8 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
+from ..models.crm_case_mail_intake import MailSource
+
 RAW = b"""From: Carla <carla@tour.example.org>
 To: nobody@elsewhere.example.org
 Subject: Tour lost mail
@@ -38,7 +40,7 @@ class TestCrmCaseGatewayTour(HttpCase):
             }
         )
         cls.failure = cls.env["crm.case.mail.failure"]._record_failure(
-            RAW, ValueError("no section"), cls.server
+            RAW, ValueError("no section"), MailSource.from_server(cls.server)
         )
         # Fixed since: the server now has a section.
         cls.section = cls.env["crm.case.section"].create({"name": "Tour Support"})
