@@ -1,7 +1,10 @@
 import time
 from unittest.mock import patch
 
+from odoo.tests import new_test_user
+
 from .common import CrmCaseCommon
+from .dovecot import Dovecot
 
 # A plain text mail; {extra} holds additional header lines.
 MAIL_TEXT = """From: {email_from}
@@ -53,6 +56,16 @@ class CrmCaseGatewayCommon(CrmCaseCommon):
         cls.support_email = f"support@{cls.alias_domain}"
         cls.sales_email = f"sales@{cls.alias_domain}"
         cls.stranger_email = "mallory@attacker.example.net"
+
+    @classmethod
+    def _new_gateway_user(cls, login, **values):
+        """A user with the lowest rights that may hand mails to the cases."""
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups="base.group_user,crm_case.group_crm_case_user",
+            **values,
+        )
 
     def _new_msg_id(self):
         return f"<{time.time():.7f}.{id(self)}-crm-case@test.example.com>"
@@ -107,3 +120,44 @@ class CrmCaseGatewayCommon(CrmCaseCommon):
             autospec=True,
             side_effect=broken_rule,
         )
+
+
+class CrmCaseDovecotCommon(CrmCaseGatewayCommon):
+    """Mails fetched from a throwaway Dovecot on loopback (``cls.dovecot``,
+    stopped after the class): an IMAP and a POP3 mailbox (``mailboxes``), each
+    fetched into the cases by an incoming mail server (``cls.imap_server``,
+    ``cls.pop_server``, named after ``server_name``)."""
+
+    server_name = "Cases"
+    mailboxes = ()  # (IMAP login, POP3 login)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dovecot = Dovecot().start(list(cls.mailboxes))
+        cls.addClassCleanup(cls.dovecot.stop)
+        imap_login, pop_login = cls.mailboxes
+        cls.imap_server = cls._create_server("IMAP", cls.dovecot.port_imap, imap_login)
+        cls.pop_server = cls._create_server("POP", cls.dovecot.port_pop, pop_login)
+
+    @classmethod
+    def _create_server(cls, protocol, port, login):
+        return cls.env["fetchmail.server"].create(
+            dict(
+                cls._server_values(),
+                name=f"{cls.server_name} {protocol}",
+                server_type=protocol.lower(),
+                port=port,
+                user=login,
+            )
+        )
+
+    @classmethod
+    def _server_values(cls):
+        """What both incoming mail servers share."""
+        return {
+            "server": "127.0.0.1",
+            "is_ssl": False,
+            "password": Dovecot.password,
+            "object_id": cls.env["ir.model"]._get_id("crm.case"),
+        }

@@ -4,45 +4,15 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .dovecot import Dovecot
-from .gateway_common import CrmCaseGatewayCommon
+from .gateway_common import CrmCaseDovecotCommon
 
 
 @tagged("post_install", "-at_install", "case_gateway")
-class TestCrmCaseGatewayDovecot(CrmCaseGatewayCommon):
+class TestCrmCaseGatewayDovecot(CrmCaseDovecotCommon):
     """Mails delivered into a real Dovecot mailbox, fetched by Odoo's incoming
     mail servers over IMAP and POP3 on loopback."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.dovecot = Dovecot().start(["imapbox", "popbox"])
-        cls.addClassCleanup(cls.dovecot.stop)
-        Server = cls.env["fetchmail.server"]
-        common = {
-            "server": "127.0.0.1",
-            "is_ssl": False,
-            "password": Dovecot.password,
-            "object_id": cls.env["ir.model"]._get_id("crm.case"),
-        }
-        cls.imap_server = Server.create(
-            dict(
-                common,
-                name="Cases IMAP",
-                server_type="imap",
-                port=cls.dovecot.port_imap,
-                user="imapbox",
-            )
-        )
-        cls.pop_server = Server.create(
-            dict(
-                common,
-                name="Cases POP",
-                server_type="pop",
-                port=cls.dovecot.port_pop,
-                user="popbox",
-            )
-        )
+    mailboxes = ("imapbox", "popbox")
 
     def setUp(self):
         super().setUp()

@@ -3,11 +3,10 @@ import email.policy
 import os
 import re
 
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .dovecot import Dovecot
-from .gateway_common import CrmCaseGatewayCommon
+from .gateway_common import CrmCaseDovecotCommon, CrmCaseGatewayCommon
 
 CORPUS_DIR = os.path.join(os.path.dirname(__file__), "data", "mail_corpus")
 # The corpus writes to this domain; the tests put their alias domain instead.
@@ -148,12 +147,10 @@ class TestCrmCaseMailCorpusPipe(CrmCaseMailCorpusCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.gateway_user = new_test_user(
-            cls.env,
-            login="corpus_gateway",
+        cls.gateway_user = cls._new_gateway_user(
+            "corpus_gateway",
             name="Corpus Gateway",
             email="corpus.gateway@example.com",
-            groups="base.group_user,crm_case.group_crm_case_user",
         )
 
     def _run_each(self, deliver, check_result=None):
@@ -209,41 +206,18 @@ class TestCrmCaseMailCorpusPipe(CrmCaseMailCorpusCommon):
 
 
 @tagged("post_install", "-at_install", "case_gateway")
-class TestCrmCaseMailCorpusFetch(CrmCaseMailCorpusCommon):
+class TestCrmCaseMailCorpusFetch(CrmCaseMailCorpusCommon, CrmCaseDovecotCommon):
     """The corpus dropped as it is into real Dovecot mailboxes, fetched in one
     go over IMAP and over POP3 on loopback."""
 
+    server_name = "Corpus"
+    mailboxes = ("corpusimap", "corpuspop")
+
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.dovecot = Dovecot().start(["corpusimap", "corpuspop"])
-        cls.addClassCleanup(cls.dovecot.stop)
-        common = {
-            "server": "127.0.0.1",
-            "is_ssl": False,
-            "password": Dovecot.password,
-            "object_id": cls.env["ir.model"]._get_id("crm.case"),
-            "crm_case_section_id": cls.section_level1.id,
-        }
-        Server = cls.env["fetchmail.server"]
-        cls.imap_server = Server.create(
-            dict(
-                common,
-                name="Corpus IMAP",
-                server_type="imap",
-                port=cls.dovecot.port_imap,
-                user="corpusimap",
-            )
-        )
-        cls.pop_server = Server.create(
-            dict(
-                common,
-                name="Corpus POP",
-                server_type="pop",
-                port=cls.dovecot.port_pop,
-                user="corpuspop",
-            )
-        )
+    def _server_values(cls):
+        # Mails that reach no section address (no To, a list's To): support.
+        values = super()._server_values()
+        return dict(values, crm_case_section_id=cls.section_level1.id)
 
     def _drop_in_maildir(self, login):
         """Put the corpus mails into the INBOX byte for byte: an IMAP APPEND
