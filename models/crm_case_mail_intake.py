@@ -146,7 +146,7 @@ class CrmCaseMailIntake(models.AbstractModel):
             raise UserError(
                 _(
                     "The user %(user)s may not hand mails to the cases: give it "
-                    "the group Cases / User.",
+                    "the group CRM & SRM / User.",
                     user=self.env.user.login,
                 )
             )
