@@ -8,7 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import exception_to_unicode
 
-from .crm_case_mail_intake import MailSource
+from ..utils.mail_source import MailSource
 
 _logger = logging.getLogger(__name__)
 

@@ -22,27 +22,24 @@ import email.policy
 import hashlib
 import logging
 import xmlrpc.client
-from dataclasses import dataclass, field
 
-import psycopg2
 from psycopg2 import errors as pg_errors
 
 from odoo import _, api, models
 from odoo.exceptions import UserError
-from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from ..utils.mail_shape import measure, strip_mbox_separator
+from ..utils.mail_source import (
+    PASSING_ERRORS,
+    MailOutcome,
+    MailRefused,
+    MailSource,
+)
 from ..utils.time_budget import TimeBudgetExceeded, time_budget
 
 _logger = logging.getLogger(__name__)
 
-# Errors that pass: the same mail may succeed later, so it is not a failure.
-PASSING_ERRORS = (
-    *PG_CONCURRENCY_EXCEPTIONS_TO_RETRY,
-    psycopg2.OperationalError,
-    psycopg2.InterfaceError,
-)
 # The bounds of the work on one mail: system parameter and safe default.
 BOUND_PARAMETERS = {
     "max_bytes": ("crm_case.mail_max_bytes", 64 * 1024 * 1024),
@@ -55,61 +52,6 @@ BOUND_PARAMETERS = {
     "time_budget": ("crm_case.mail_time_budget", 60),
     "max_attempts": ("crm_case.mail_max_attempts", 3),
 }
-
-
-class MailBusy(Exception):
-    """Another process is storing the same mail right now: try again later."""
-
-
-class MailRefused(Exception):
-    """A lasting reason not to process a mail: it is kept as a failed mail."""
-
-
-@dataclass
-class MailSource:
-    """Where a mail comes from, and what its source asks of the intake."""
-
-    server: object = None  # fetchmail.server record, or None for the pipe
-    # Values of a new case when the mail reaches no section address: the
-    # server's section, or the mailgate's --section.
-    custom_values: dict = field(default_factory=dict)
-    save_original: bool = False
-    strip_attachments: bool = False
-    label: str = "mailgate"
-
-    @classmethod
-    def from_server(cls, server):
-        # sudo: the section and options of a server are read by the gateway
-        # user and by the case managers who retry its mails.
-        server = server.sudo()
-        return cls(
-            server=server,
-            custom_values=server._crm_case_custom_values() or {},
-            save_original=server.original,
-            strip_attachments=not server.attach,
-            label=server.name,
-        )
-
-
-@dataclass
-class MailOutcome:
-    """What the intake did with a mail."""
-
-    kind: str  # created, updated, failed, duplicate, busy
-    record: object = None
-    summary: str = ""
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def stored(self):
-        return self.kind in ("created", "updated", "duplicate")
-
-    def as_dict(self):
-        return {
-            "outcome": self.kind,
-            "res_id": self.record.id if self.record else False,
-            "summary": self.summary,
-        }
 
 
 class CrmCaseMailIntake(models.AbstractModel):

@@ -18,7 +18,7 @@ from odoo.tools import email_normalize, email_split
 from odoo.tools.mail import mail_header_msgid_re
 
 from ..utils.mail_shape import strip_mbox_separator
-from .crm_case_mail_intake import MailRefused
+from ..utils.mail_source import MailRefused
 
 # The case tag of a subject, e.g. "Re: [101] Printer broken".
 CASE_TAG_RE = re.compile(r"\[(\d{1,9})\]")

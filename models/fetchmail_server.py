@@ -4,7 +4,7 @@ import threading
 from odoo import _, fields, models
 from odoo.exceptions import ValidationError
 
-from .crm_case_mail_intake import PASSING_ERRORS, MailSource
+from ..utils.mail_source import PASSING_ERRORS, MailSource
 
 _logger = logging.getLogger(__name__)
 

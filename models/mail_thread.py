@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from .crm_case_mail_intake import MailBusy, MailSource
+from ..utils.mail_source import MailBusy, MailSource
 
 
 class MailThread(models.AbstractModel):

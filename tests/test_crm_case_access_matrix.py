@@ -7,7 +7,7 @@ from odoo.tests import tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
-from ..models.crm_case_mail_intake import MailSource
+from ..utils.mail_source import MailSource
 from .common import CrmCaseCommon
 
 # Per model, what each kind of user may do: r(ead) w(rite) c(reate) u(nlink).

@@ -2,7 +2,7 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
-from ..models.crm_case_mail_intake import MailSource
+from ..utils.mail_source import MailSource
 
 RAW = b"""From: Carla <carla@tour.example.org>
 To: nobody@elsewhere.example.org
