@@ -56,7 +56,6 @@ class MailOutcome:
     kind: str  # created, updated, failed, duplicate, busy
     record: object = None
     summary: str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def stored(self):
