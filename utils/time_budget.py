@@ -5,8 +5,11 @@ import threading
 from contextlib import contextmanager
 
 
-class TimeBudgetExceeded(Exception):
-    """The work on a mail took longer than its time budget."""
+class TimeBudgetExceeded(BaseException):
+    """The work on a mail took longer than its time budget.
+
+    A BaseException, as KeyboardInterrupt is: Odoo's parser catches every
+    Exception of its HTML cleaning and would go on with the next part."""
 
 
 @contextmanager
