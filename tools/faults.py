@@ -466,7 +466,9 @@ class FaultChecks:
         good_ids = [f"<after-poison-{index}@faults.example.com>" for index in (1, 2)]
         self.dovecot.deliver(
             MAILBOX,
-            html_parts(2000, "poison@faults.example.com"),
+            # LF line ends, as in the other mails here: a Maildir file holds
+            # LF, and Dovecot serves each LF as CRLF.
+            html_parts(2000, "poison@faults.example.com").replace(b"\r\n", b"\n"),
             *(
                 f"From: <good@faults.example.com>\nMessage-Id: {message_id}\n"
                 f"Subject: After the poison\n\nx\n".encode()
