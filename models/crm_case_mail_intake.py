@@ -67,7 +67,9 @@ class CrmCaseMailIntake(models.AbstractModel):
         """Store one mail handed over by an MTA pipe (the mailgate).
 
         Returns normally once the mail is stored, as a case message or as a
-        failed mail; raises only for passing errors, so the MTA retries.
+        failed mail; raises only for passing errors, so the MTA retries. A
+        mail plainly for another model (its alias, a reply to one of its
+        messages) without a default section keeps Odoo's own routing.
 
         :param message: the raw mail (bytes, text, or XML-RPC Binary)
         :param section_id: section of a new case when the mail reaches no
@@ -80,8 +82,20 @@ class CrmCaseMailIntake(models.AbstractModel):
             raise UserError(
                 _("The section %(section)s does not exist.", section=section_id)
             )
+        raw = self._raw_bytes(message)
+        if not section and self._is_for_other_models(raw):
+            return self._hand_to_odoo(raw)
         source = MailSource(custom_values={"section_id": section.id} if section else {})
-        return self._intake(self._raw_bytes(message), source).as_dict()
+        return self._intake(raw, source).as_dict()
+
+    def _hand_to_odoo(self, raw):
+        """A mail of another model keeps Odoo's own routing and errors."""
+        thread_id = self.env["mail.thread"].message_process(False, raw)
+        return {
+            "outcome": "other",
+            "res_id": thread_id or False,
+            "summary": _("handed to Odoo's own routing"),
+        }
 
     def _check_gateway_user(self):
         if not self.env.user.has_group("crm_case.group_crm_case_user"):

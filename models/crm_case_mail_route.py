@@ -217,6 +217,37 @@ class CrmCaseMailIntake(models.AbstractModel):
         """
         if model == "crm.case":
             return True
+        recipients, message_ids = self._read_pointers(raw)
+        case_model = self.env["ir.model"]._get_id("crm.case")
+        return bool(
+            self._find_aliases(recipients, [("alias_model_id", "=", case_model)])
+            or (message_ids and self._find_case_message(message_ids))
+        )
+
+    @api.model
+    def _is_for_other_models(self, raw):
+        """Whether a mail piped to the cases is plainly another model's: a
+        recipient is its alias, or it answers one of its messages."""
+        if self._is_for_cases(raw, False):
+            return False
+        recipients, message_ids = self._read_pointers(raw)
+        case_model = self.env["ir.model"]._get_id("crm.case")
+        return bool(
+            self._find_aliases(recipients, [("alias_model_id", "!=", case_model)])
+            or (
+                message_ids
+                and self.env["mail.message"]
+                .sudo()
+                .search_count(
+                    [("message_id", "in", message_ids), ("model", "!=", False)],
+                    limit=1,
+                )
+            )
+        )
+
+    @api.model
+    def _read_pointers(self, raw):
+        """The recipients of a raw mail, and the Message-Ids it points to."""
         headers = self._read_headers(strip_mbox_separator(raw))
         recipients = [
             address.lower()
@@ -224,14 +255,6 @@ class CrmCaseMailIntake(models.AbstractModel):
                 ",".join(str(value) for value in self._header_values(headers))
             )
         ]
-        if recipients and self.env["mail.alias"].search_count(
-            [
-                ("alias_full_name", "in", recipients),
-                ("alias_model_id", "=", self.env["ir.model"]._get_id("crm.case")),
-            ],
-            limit=1,
-        ):
-            return True
         message_ids = mail_header_msgid_re.findall(
             f"{headers.get('References') or ''} {headers.get('In-Reply-To') or ''}"
         )[-MAX_REFERENCES:]
@@ -239,7 +262,15 @@ class CrmCaseMailIntake(models.AbstractModel):
             message_ids += REPORTED_MSGID_RE.findall(
                 raw[:REPORT_SCAN_SIZE].decode("latin-1")
             )[:MAX_REFERENCES]
-        return bool(message_ids and self._find_case_message(message_ids))
+        return recipients, message_ids
+
+    @api.model
+    def _find_aliases(self, recipients, domain):
+        if not recipients:
+            return self.env["mail.alias"]
+        return self.env["mail.alias"].search(
+            [("alias_full_name", "in", recipients), *domain], limit=1
+        )
 
     @api.model
     def _read_headers(self, raw):

@@ -162,6 +162,39 @@ class TestCrmCaseMailIntake(CrmCaseGatewayCommon):
                 False, self._mail(to="x@elsewhere.example.org").encode()
             )
 
+    def test_pipe_hands_other_models_mail_to_odoo(self):
+        alias = self.env["mail.alias"].create(
+            {
+                "alias_name": "partners",
+                "alias_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "alias_domain_id": self.section_level1.alias_id.alias_domain_id.id,
+            }
+        )
+        # Odoo's own routing marks an alias valid on its first mail, which only
+        # administrators may do: such a mailgate user is one.
+        admin_gateway = new_test_user(
+            self.env,
+            login="admin_gateway",
+            groups="base.group_system,crm_case.group_crm_case_user",
+        )
+        result = (
+            self.env["crm.case.mail.intake"]
+            .with_user(admin_gateway)
+            .process_mail(
+                self._mail(to=alias.display_name, subject="New partner").encode()
+            )
+        )
+        self.assertEqual(result["outcome"], "other")
+        self.assertEqual(
+            self.env["res.partner"].browse(result["res_id"]).name, "New partner"
+        )
+        # With a default section, the mailgate feeds the cases whatever the mail.
+        result = self._pipe(
+            self._mail(to=alias.display_name, subject="For the cases"),
+            section=self.section_sales,
+        )
+        self.assertEqual(result["outcome"], "created")
+
     def test_wrong_user_is_refused(self):
         portal = new_test_user(
             self.env, login="portal_pipe", groups="base.group_portal"
