@@ -5,22 +5,22 @@ PYTHON ?= python3
 .PHONY: run test lint pot untranslated screenshots
 
 run:
-	$(PYTHON) tools/run_product.py
+	$(PYTHON) -m tools.run_product
 
 # make test TAGS=/crm_case:TestCaseReport runs only those tests (no lifecycle).
 test:
-	$(PYTHON) tools/run_tests.py $(TAGS)
+	$(PYTHON) -m tools.run_tests $(TAGS)
 
 lint:
-	$(PYTHON) tools/lint.py
+	$(PYTHON) -m tools.lint
 
 pot:
-	$(PYTHON) tools/export_pot.py
+	$(PYTHON) -m tools.export_pot
 
 # Terms of the pot that i18n/fr.po lacks (LANG_PO=de for another language).
 untranslated:
-	$(PYTHON) tools/untranslated.py $(LANG_PO)
+	$(PYTHON) -m tools.untranslated $(LANG_PO)
 
 # Refresh the README's pictures with the browser tours.
 screenshots:
-	$(PYTHON) tools/screenshots.py
+	$(PYTHON) -m tools.screenshots

@@ -45,9 +45,28 @@ class TestCrmCaseHostileInput(CrmCaseCommon):
                     self.Rule.create({"name": "Trap", field: pattern})
 
     def test_ordinary_regexes_are_accepted(self):
-        for pattern in (r"print(er|ing)", r"(foo|bar)+", r"^\[\d+\]", r"a+b+c+"):
+        """Accepted at save, and matched at run time."""
+        for pattern, matching in (
+            (r"print(er|ing)", "The printer is jammed"),
+            (r"(foo|bar)+", "foobar again"),
+            (r"^\[\d+\]", "[12] broken screen"),
+            (r"a+b+c+", "xaabbcc"),
+        ):
             with self.subTest(pattern=pattern):
-                self.assertTrue(self.Rule.create({"name": "Ok", "regex_name": pattern}))
+                rule = self.Rule.create(
+                    {
+                        "name": "Ok",
+                        "trg_state_to": "open",
+                        "regex_name": pattern,
+                        "act_priority": "1",
+                    }
+                )
+                self.assertEqual(rule.regex_name, pattern)
+                hit = self._create_case(name=matching)
+                miss = self._create_case(name="Nothing to see here")
+                (hit | miss).action_open()
+                self.assertEqual((hit.priority, miss.priority), ("1", "3"))
+                rule.active = False
 
     def test_regex_on_a_long_almost_matching_description(self):
         """The classic catastrophic input ends at once with an accepted rule
@@ -114,6 +133,8 @@ class TestCrmCaseHostileInput(CrmCaseCommon):
                 self.Rule.create({"name": "Trick", "act_mail_body": body})
 
     def test_injections_in_mail_body_stay_text(self):
+        Users = self.env["res.users"].with_context(active_test=False)
+        users = Users.search([])
         case = self._create_case(
             name="%(case_user_email)s {{ object.id }} <b>bold</b>",
             partner_id=self.customer_contact.id,
@@ -148,7 +169,8 @@ class TestCrmCaseHostileInput(CrmCaseCommon):
         self.assertIn(
             f"{case.id}.__class__", case._render_rule_mail_body(rule.act_mail_body)
         )
-        self.assertTrue(self.env["res.users"].search_count([]))
+        # The unlink of every user in one injection was never run.
+        self.assertEqual(Users.search([]), users)
 
     # ------------------------------------------------------------
     # Searches
@@ -156,6 +178,8 @@ class TestCrmCaseHostileInput(CrmCaseCommon):
 
     def test_search_inputs_are_values_not_sql(self):
         case = self._create_case(name="Quote ' inside")
+        self.env.cr.execute("SELECT count(*) FROM crm_case")
+        case_count = self.env.cr.fetchone()[0]
         Case = self.env["crm.case"].with_user(self.case_user)
         for text in INJECTIONS + ["' OR '1'='1", "%", "_", "\\", "x' ; --"]:
             with self.subTest(text=text):
@@ -168,8 +192,23 @@ class TestCrmCaseHostileInput(CrmCaseCommon):
                 Case.search([("name", "ilike", text)])
         self.assertEqual(Case.search([("name", "ilike", "' inside")]), case)
         self.assertEqual(Case.name_search("Quote '")[0][0], case.id)
+        # No search deleted or added a row.
         self.env.cr.execute("SELECT count(*) FROM crm_case")
-        self.assertTrue(self.env.cr.fetchone()[0])
+        self.assertEqual(self.env.cr.fetchone()[0], case_count)
+
+    def test_injections_are_stored_verbatim_and_matched_literally(self):
+        Case = self.env["crm.case"].with_user(self.case_user)
+        for text in INJECTIONS:
+            with self.subTest(text=text):
+                self.env.cr.execute("SELECT count(*) FROM crm_case")
+                case_count = self.env.cr.fetchone()[0]
+                case = self._create_case(name=text)
+                case.invalidate_recordset()
+                self.assertEqual(case.name, text)
+                self.assertEqual(Case.search([("name", "=", text)]), case)
+                # The injection added its own case and nothing else.
+                self.env.cr.execute("SELECT count(*) FROM crm_case")
+                self.assertEqual(self.env.cr.fetchone()[0], case_count + 1)
 
     def test_order_and_operators_are_checked(self):
         Case = self.env["crm.case"].with_user(self.case_user)

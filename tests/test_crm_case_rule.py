@@ -374,9 +374,12 @@ class TestCrmCaseRule(CrmCaseCommon):
         with freeze_time("2026-05-05 10:00:00"):
             action = rule.with_user(self.case_manager).action_preview()
         self.assertEqual(self.env["crm.case"].search(action["domain"]), due)
-        self.assertNotEqual(not_due, due)
-        self.assertFalse(due.rule_log_ids)
-        self.assertEqual(due.priority, "3")
+        # A day later the other case is due too: the preview follows the clock.
+        with freeze_time("2026-05-06 10:00:00"):
+            action = rule.with_user(self.case_manager).action_preview()
+        self.assertEqual(self.env["crm.case"].search(action["domain"]), due | not_due)
+        self.assertFalse((due | not_due).rule_log_ids)
+        self.assertEqual((due | not_due).mapped("priority"), ["3", "3"])
 
     def test_checker_batch_writes_the_history(self):
         rule = self.Rule.create(
@@ -403,10 +406,25 @@ class TestCrmCaseRule(CrmCaseCommon):
         rule.with_user(self.case_manager).action_run_now()
         self.assertEqual(case.priority, "1")
 
-    def test_cron_job_exists(self):
+    def test_cron_runs_the_checker_and_fires_due_rules(self):
+        rule = self.Rule.create(
+            {
+                "name": "Raise by the cron",
+                "trg_date_type": "create",
+                "trg_date_range": 1,
+                "act_priority": "1",
+            }
+        )
+        due = self._time_case()
+        fresh = self._time_case(when=datetime(2026, 5, 5, 8, 0))
         cron = self.env.ref("crm_case.ir_cron_check_case_rules")
-        self.assertEqual(cron.code, "model._cron_check()")
-        self.assertEqual((cron.interval_number, cron.interval_type), (5, "minutes"))
+        self.assertTrue(cron.active)
+        with freeze_time("2026-05-05 09:00:00"):
+            cron.method_direct_trigger()
+        self.assertEqual(due.priority, "1")
+        self.assertEqual(due.rule_log_ids.rule_id, rule)
+        self.assertEqual(fresh.priority, "3")
+        self.assertFalse(fresh.rule_log_ids)
 
     # ------------------------------------------------------------
     # Bad input and access

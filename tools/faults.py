@@ -1,11 +1,11 @@
 """Fault checks run by ``make test``: the rule checker and the mail fetch are
 stopped by SIGKILL halfway, or lose their PostgreSQL connection, and are run
 again; no reminder and no mail may be lost or doubled. Then the load bench
-(bench/load/load.py) runs in its short mode.
+(``python3 -m bench.load``) runs in its short mode.
 
 Each run is its own ``odoo shell`` process on a database of this check, as an
 administrator's cron worker would be. Each check yields ``(name, error)``;
-``error`` is None when the check passed. ``python3 tools/faults.py`` prints
+``error`` is None when the check passed. ``python3 -m tools.faults`` prints
 the verdicts (``--keep`` leaves the database for a look).
 """
 
@@ -19,11 +19,10 @@ import tempfile
 import time
 from hashlib import sha256
 
-import odoo_setup
+from . import odoo_setup
 
-sys.path.insert(0, os.path.join(odoo_setup.REPO_ROOT, "tests"))
-from dovecot import Dovecot  # noqa: E402
-from poison_mail import html_parts  # noqa: E402
+Dovecot = odoo_setup.load_test_helper("dovecot").Dovecot
+html_parts = odoo_setup.load_test_helper("poison_mail").html_parts
 
 BATCH_SIZE = 10
 CASES = 40
@@ -240,27 +239,11 @@ class FaultChecks:
     # ------------------------------------------------------------
 
     def setup(self):
-        subprocess.run(["createdb", self.database], check=True)
-        install = subprocess.run(
-            self._command(
-                "server",
-                "--stop-after-init",
-                "--init",
-                odoo_setup.ADDON_NAME,
-                "--without-demo",
-                "all",
-            ),
-            capture_output=True,
-            text=True,
-            check=False,
+        odoo_setup.create_database(
+            self.database, self.addons_dir, [odoo_setup.ADDON_NAME], log=self.log
         )
-        self.log.write(install.stdout + install.stderr)
-        if install.returncode:
-            raise RuntimeError(install.stderr.strip()[-800:])
         # A clean copy for the load bench, which starts from a fresh install.
-        subprocess.run(
-            ["createdb", "-T", self.database, self.clean_database], check=True
-        )
+        odoo_setup.create_empty_database(self.clean_database, self.database)
         self.dovecot = Dovecot().start([MAILBOX])
         output = self.shell(
             SETUP_SCRIPT
@@ -512,10 +495,12 @@ class FaultChecks:
         result = subprocess.run(
             [
                 sys.executable,
-                os.path.join(odoo_setup.REPO_ROOT, "bench", "load", "load.py"),
+                "-m",
+                "bench.load",
                 *("--seconds", "5", "--clients", "3"),
                 *("--template", self.clean_database),
             ],
+            cwd=odoo_setup.REPO_ROOT,
             capture_output=True,
             text=True,
             check=False,
@@ -556,9 +541,9 @@ class FaultChecks:
         if self.dovecot:
             self.dovecot.stop()
         subprocess.run(["rm", "-rf", self.flag_dir], check=False)
-        subprocess.run(["dropdb", "--if-exists", self.clean_database], check=False)
+        odoo_setup.drop_database(self.clean_database)
         if "--keep" not in sys.argv:
-            subprocess.run(["dropdb", "--if-exists", self.database], check=False)
+            odoo_setup.drop_database(self.database)
 
 
 # The poison mail and how often it may stop the fetch.
@@ -593,12 +578,9 @@ env.cr.commit()
 
 
 def run_faults():
-    addons_dir = odoo_setup.make_addons_dir("crm_case_faults_")
-    try:
+    keep = "--keep" in sys.argv
+    with odoo_setup.private_addons("crm_case_faults_", keep=keep) as addons_dir:
         yield from FaultChecks(addons_dir).run()
-    finally:
-        if "--keep" not in sys.argv:
-            subprocess.run(["rm", "-rf", addons_dir], check=False)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 
-import odoo_setup
+from . import odoo_setup
 
 # Run inside ``odoo shell``: records a case and prints what an upgrade must keep.
 SNAPSHOT_SCRIPT = """
@@ -183,7 +183,7 @@ class Lifecycle:
             self.check_uninstall_is_clean,
             self.check_reinstall,
         ]
-        subprocess.run(["createdb", self.database], check=True)
+        odoo_setup.create_empty_database(self.database)
         try:
             for index, check in enumerate(checks):
                 try:
@@ -197,15 +197,12 @@ class Lifecycle:
                     return
         finally:
             self.log.close()
-            subprocess.run(["dropdb", "--if-exists", self.database], check=False)
+            odoo_setup.drop_database(self.database)
 
 
 def run_lifecycle():
-    addons_dir = odoo_setup.make_addons_dir("crm_case_life_")
-    try:
+    with odoo_setup.private_addons("crm_case_life_") as addons_dir:
         yield from Lifecycle(addons_dir).run()
-    finally:
-        subprocess.run(["rm", "-rf", addons_dir], check=False)
 
 
 if __name__ == "__main__":

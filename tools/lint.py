@@ -1,13 +1,10 @@
 """Lint with the OCA settings: ruff and pylint-odoo's mandatory checks, pinned."""
 
 import os
-import shutil
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import odoo_setup  # noqa: E402
+from . import odoo_setup
 
 TOOLS = ["ruff==0.1.3", "pylint-odoo==9.0.4"]
 
@@ -29,8 +26,7 @@ def main():
     root = odoo_setup.REPO_ROOT
     ruff = subprocess.run([sys.executable, "-m", "ruff", "check", root])
     # pylint-odoo reads the module name from its folder: lint it as crm_case.
-    addons_dir = odoo_setup.make_addons_dir("crm_case_lint_")
-    try:
+    with odoo_setup.private_addons("crm_case_lint_") as addons_dir:
         pylint = subprocess.run(
             [
                 sys.executable,
@@ -41,8 +37,6 @@ def main():
             ],
             cwd=addons_dir,
         )
-    finally:
-        shutil.rmtree(addons_dir, ignore_errors=True)
     if ruff.returncode or pylint.returncode:
         print("lint: failed", file=sys.stderr)
         return 1

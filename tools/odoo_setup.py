@@ -1,11 +1,18 @@
 """Shared helpers of the commands, tools and benchmarks: prerequisites, a private
-addons path, and the command lines that run Odoo on it.
+addons path, the command lines that run Odoo on it, and the databases they use.
+
+Every script of ``tools/`` and ``bench/`` builds its Odoo command line and
+creates and drops its databases here, and nowhere else.
 
 The run and test commands stop at once with one line when Odoo 18.0 or PostgreSQL
 is missing, never with a traceback, so that a newcomer knows what to provide.
 """
 
+import contextlib
+import importlib.util
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -56,41 +63,137 @@ def make_addons_dir(prefix):
     return addons_dir
 
 
-def odoo_command(database, addons_dir, command, *args, quiet=True):
-    """Command line of ``odoo <command>`` on ``database`` with the private addons path.
+@contextlib.contextmanager
+def private_addons(prefix, keep=False):
+    """A private addons path for the time of the block, removed after it
+    unless ``keep`` (its data dir and logs are then left for a look)."""
+    path = make_addons_dir(prefix)
+    try:
+        yield path
+    finally:
+        if not keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def odoo_options(database, addons_dir, *args, quiet=True, keep_files=False):
+    """Options of Odoo's server on ``database`` with the private addons path.
 
     ``quiet`` keeps the log to warnings and starts no HTTP server, as the
     installs and shell scripts want; a server that must answer passes False.
+    The files (attachments, sessions) go to the private path, gone with it,
+    unless ``keep_files`` leaves them in Odoo's own data folder.
     """
     return [
-        sys.executable,
-        "-m",
-        "odoo",
-        command,
         "--database",
         database,
         "--addons-path",
         addons_dir,
-        "--data-dir",
-        os.path.join(addons_dir, "data"),
+        *([] if keep_files else ["--data-dir", os.path.join(addons_dir, "data")]),
         *(["--log-level", "warn", "--no-http"] if quiet else []),
         *args,
     ]
 
 
-def create_database(database, addons_dir, modules):
-    """Install ``modules`` without demo data in ``database``, dropping an old one."""
-    subprocess.run(["dropdb", "--if-exists", database], check=True)
-    subprocess.run(
+def odoo_command(database, addons_dir, command, *args, quiet=True):
+    """Command line of ``odoo <command>`` with :func:`odoo_options`."""
+    return [
+        sys.executable,
+        "-m",
+        "odoo",
+        command,
+        *odoo_options(database, addons_dir, *args, quiet=quiet),
+    ]
+
+
+def free_port():
+    """A free TCP port on loopback, for a server of this run."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _postgres(statement, *identifiers):
+    """Run ``statement`` (``{}`` for each quoted identifier) on the
+    maintenance database, outside a transaction as CREATE/DROP DATABASE want."""
+    import psycopg2
+    from psycopg2 import sql
+
+    query = sql.SQL(statement).format(*map(sql.Identifier, identifiers))
+    connection = psycopg2.connect(dbname="postgres")
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(query)
+            return cursor.fetchall() if cursor.description else None
+    finally:
+        connection.close()
+
+
+def drop_database(database):
+    """Drop ``database`` if it exists, closing the connections left to it."""
+    if "odoo.sql_db" in sys.modules:
+        # This process ran Odoo: release its registry and pooled connections.
+        from odoo.modules.registry import Registry
+        from odoo.sql_db import close_db
+
+        Registry.delete(database)
+        close_db(database)
+    _postgres("DROP DATABASE IF EXISTS {} WITH (FORCE)", database)
+
+
+def create_empty_database(database, template=None):
+    """Create ``database``, empty or as a copy of ``template``, dropping an old one."""
+    drop_database(database)
+    if template:
+        _postgres("CREATE DATABASE {} TEMPLATE {}", database, template)
+    else:
+        _postgres("CREATE DATABASE {}", database)
+
+
+def create_database(database, addons_dir, modules, demo=False, log=None):
+    """Install ``modules`` (without demo data unless ``demo``) in a fresh
+    ``database``, dropping an old one.
+
+    :param log: a file for Odoo's output (the terminal when None)
+    :raise RuntimeError: when the installation failed
+    """
+    # Odoo creates the database itself, with its encoding and extensions.
+    drop_database(database)
+    result = subprocess.run(
         odoo_command(
             database,
             addons_dir,
             "server",
             "--init",
             ",".join(modules),
-            "--without-demo",
-            "all",
+            *([] if demo else ["--without-demo", "all"]),
             "--stop-after-init",
         ),
-        check=True,
+        capture_output=log is not None,
+        text=True,
+        check=False,
     )
+    if log is not None:
+        log.write(result.stdout + result.stderr)
+    if result.returncode:
+        details = (result.stderr or "").strip()[-800:] or "see Odoo's log above"
+        raise RuntimeError(f"installing {', '.join(modules)} failed: {details}")
+
+
+def open_registry(database, addons_dir):
+    """Odoo's registry of ``database``, loaded in this process."""
+    import odoo
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(odoo_options(database, addons_dir))
+    return Registry(database)
+
+
+def load_test_helper(name):
+    """The module ``tests/<name>.py`` (a throwaway server of the tests), loaded
+    from its file: importing the ``tests`` package would load every test."""
+    path = os.path.join(REPO_ROOT, "tests", f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"{ADDON_NAME}_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -1,11 +1,8 @@
 """``make run``: serve crm_case with demo data on the database crm_case_demo."""
 
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import odoo_setup  # noqa: E402
+from . import odoo_setup
 
 DATABASE = os.environ.get("CRM_CASE_DB", "crm_case_demo")
 
@@ -36,16 +33,17 @@ def main():
     odoo_setup.require_odoo()
     odoo_setup.require_postgresql()
     addons_dir = odoo_setup.make_addons_dir("crm_case_run_")
-    args = [
-        "--database",
+    args = odoo_setup.odoo_options(
         DATABASE,
-        "--addons-path",
         addons_dir,
         "--http-port",
         os.environ.get("CRM_CASE_PORT", "8069"),
         "--db-filter",
         f"^{DATABASE}$",
-    ]
+        quiet=False,
+        # The demo database lives on from run to run: so must its files.
+        keep_files=True,
+    )
     if database_has_module(DATABASE):
         # Later runs keep the data and bring the module up to the checkout.
         args += ["--update", odoo_setup.ADDON_NAME]

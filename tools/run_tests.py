@@ -9,17 +9,14 @@ import importlib.util
 import logging
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import odoo_setup  # noqa: E402
-from faults import run_faults  # noqa: E402
-from lifecycle import run_lifecycle  # noqa: E402
+from . import odoo_setup
+from .faults import run_faults
+from .lifecycle import run_lifecycle
 
 # Python modules the tests import, with the PyPI distribution that provides each.
 PYTHON_TOOLS = {
@@ -131,35 +128,12 @@ def check_wheel_builds():
         shutil.rmtree(build_dir, ignore_errors=True)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def drop_database(name):
-    import psycopg2
-
-    import odoo.sql_db
-
-    odoo.sql_db.close_all()
-    connection = psycopg2.connect(dbname="postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    connection.close()
-
-
 def run_odoo(database, addons_dir, test_tags):
     from odoo.cli.server import main as odoo_main
 
-    args = [
-        "--database",
+    options = odoo_setup.odoo_options(
         database,
-        "--addons-path",
         addons_dir,
-        "--data-dir",
-        os.path.join(addons_dir, "data"),
         "--init",
         odoo_setup.ADDON_NAME,
         "--test-enable",
@@ -169,16 +143,17 @@ def run_odoo(database, addons_dir, test_tags):
         "--http-interface",
         "127.0.0.1",
         "--http-port",
-        str(free_port()),
+        str(odoo_setup.free_port()),
         "--gevent-port",
-        str(free_port()),
+        str(odoo_setup.free_port()),
         "--log-level",
         "info",
         "--max-cron-threads",
         "0",
-    ]
+        quiet=False,
+    )
     try:
-        odoo_main(args)
+        odoo_main(options)
     except SystemExit as stop:
         return stop.code or 0
     return 0
@@ -193,18 +168,17 @@ def main(argv):
     odoo_setup.require_postgresql()
     install_missing_tools()
     database = f"crm_case_test_{os.getpid()}_{int(time.time())}"
-    addons_dir = odoo_setup.make_addons_dir("crm_case_test_")
     counter = UnexpectedErrorCounter()
     logging.getLogger().addHandler(counter)
-    try:
-        exit_code = run_odoo(database, addons_dir, test_tags)
-        from odoo.modules.registry import Registry
+    with odoo_setup.private_addons("crm_case_test_") as addons_dir:
+        try:
+            exit_code = run_odoo(database, addons_dir, test_tags)
+            from odoo.modules.registry import Registry
 
-        registry = Registry.registries.get(database)
-        report = registry and registry._assertion_report
-    finally:
-        drop_database(database)
-        shutil.rmtree(addons_dir, ignore_errors=True)
+            registry = Registry.registries.get(database)
+            report = registry and registry._assertion_report
+        finally:
+            odoo_setup.drop_database(database)
     if not report or not report.testsRun:
         print("0 passed, 1 failed")
         print("crm_case: no test ran (the module did not install).", file=sys.stderr)

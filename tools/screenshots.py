@@ -6,12 +6,9 @@ after a change of the views; ``make test`` alone never writes into the checkout.
 """
 
 import os
-import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import odoo_setup  # noqa: E402
+from . import odoo_setup, run_tests
 
 TOUR_TESTS = ["TestCrmCaseWebClient", "TestCrmCaseWalkthrough"]
 FOLDER = os.path.join("static", "description")
@@ -21,16 +18,8 @@ MAX_BYTES = 150 * 1024
 
 def main():
     tags = ",".join(f"/{odoo_setup.ADDON_NAME}:{name}" for name in TOUR_TESTS)
-    env = dict(os.environ, CRM_CASE_SCREENSHOT_DIR=FOLDER)
-    tests = subprocess.run(
-        [
-            sys.executable,
-            os.path.join(odoo_setup.REPO_ROOT, "tools", "run_tests.py"),
-            tags,
-        ],
-        env=env,
-        check=False,
-    )
+    os.environ["CRM_CASE_SCREENSHOT_DIR"] = FOLDER
+    tests_status = run_tests.main([tags])
     folder = os.path.join(odoo_setup.REPO_ROOT, FOLDER)
     too_big = []
     for name in sorted(os.listdir(folder)):
@@ -41,7 +30,7 @@ def main():
                 too_big.append(name)
     if too_big:
         print(f"over {MAX_BYTES // 1024} KB: {', '.join(too_big)}")
-    return tests.returncode or (1 if too_big else 0)
+    return tests_status or (1 if too_big else 0)
 
 
 if __name__ == "__main__":

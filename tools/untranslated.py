@@ -4,10 +4,10 @@ A term is lacking when it is missing from i18n/<lang>.po, has an empty msgstr
 or is marked fuzzy. Terms whose placeholders (``%(name)s``, ``%s``, ``{{ }}``,
 HTML tags) differ between msgid and msgstr are listed too.
 
-    python3 tools/untranslated.py            # French, one msgid a line
-    python3 tools/untranslated.py --po       # as po entries to fill in
-    python3 tools/untranslated.py --add      # append them, empty, to fr.po
-    python3 tools/untranslated.py de         # another language
+    python3 -m tools.untranslated            # French, one msgid a line
+    python3 -m tools.untranslated --po       # as po entries to fill in
+    python3 -m tools.untranslated --add      # append them, empty, to fr.po
+    python3 -m tools.untranslated de         # another language
 
 It exits 1 when anything is listed, 0 otherwise.
 """

@@ -2,7 +2,7 @@
 
 Run from the repository root (not part of ``make test``)::
 
-    python3 bench/report/bench_report.py [--cases 1000000] [--sections 20]
+    python3 -m bench.report [--cases 1000000] [--sections 20]
         [--users 50] [--years 5] [--db crm_case_bench_report] [--keep]
         [--reuse [--update]] [--repeat 3]
 
@@ -30,18 +30,13 @@ the time the cron then takes to fold their changes.
 
 import argparse
 import datetime
-import os
 import statistics
 import subprocess
-import sys
 import time
 
 import pytz
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(REPO_ROOT, "tools"))
-
-import odoo_setup  # noqa: E402
+from tools import odoo_setup
 
 # Cases written one by one to measure what the triggers cost.
 WRITES = 300
@@ -332,16 +327,10 @@ def best_of(args, func, env, model):
     return min(seconds for seconds, _groups in runs), runs[0][1], runs
 
 
-def main():
-    args = parse_args()
-    odoo_setup.require_odoo()
-    odoo_setup.require_postgresql()
-    addons_dir = odoo_setup.make_addons_dir("crm_case_bench_")
-    os.makedirs(os.path.join(addons_dir, "data"), exist_ok=True)
-    print(
-        f"crm_case report bench: {args.cases} cases and leads, {args.sections} "
-        f"sections/teams, {args.users} users, {args.years} years"
-    )
+def prepare_database(args, addons_dir):
+    """A fresh database with the cases and leads, or the kept one (--reuse)."""
+    import odoo
+
     if not args.reuse:
         odoo_setup.create_database(args.db, addons_dir, ["crm_case", "crm"])
     elif args.update:
@@ -353,14 +342,7 @@ def main():
             check=True,
         )
         print(f"updated crm_case in {time.perf_counter() - start:.1f} s")
-
-    import odoo
-    from odoo.modules.registry import Registry
-
-    odoo.tools.config.parse_config(
-        [f"--addons-path={addons_dir}", f"--data-dir={addons_dir}/data"]
-    )
-    registry = Registry(args.db)
+    registry = odoo_setup.open_registry(args.db, addons_dir)
     if not args.reuse:
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -376,6 +358,12 @@ def main():
             cr.commit()
             print(f"partial sums folded in {time.perf_counter() - start:.1f} s")
         vacuum(args.db, ["crm_case", "crm_case_rule_log", "crm_lead"])
+    return registry
+
+
+def time_reads(args, registry):
+    import odoo
+
     with registry.cursor() as cr:
         cr.execute("SELECT rollup, count(*) FROM crm_case_report_cell GROUP BY rollup")
         print(
@@ -408,10 +396,22 @@ def main():
             ratio = results["crm.lead", label] / results["crm.case.report", label]
             print(f"ratio crm.lead / crm.case.report, {label}: {ratio:.2f}x")
         report_writes(env(user=odoo.SUPERUSER_ID))
-    if not args.keep:
-        Registry.delete(args.db)
-        odoo.sql_db.close_db(args.db)
-        subprocess.run(["dropdb", "--if-exists", args.db], check=False)
+
+
+def main():
+    args = parse_args()
+    odoo_setup.require_odoo()
+    odoo_setup.require_postgresql()
+    print(
+        f"crm_case report bench: {args.cases} cases and leads, {args.sections} "
+        f"sections/teams, {args.users} users, {args.years} years"
+    )
+    with odoo_setup.private_addons("crm_case_bench_") as addons_dir:
+        try:
+            time_reads(args, prepare_database(args, addons_dir))
+        finally:
+            if not args.keep:
+                odoo_setup.drop_database(args.db)
 
 
 if __name__ == "__main__":

@@ -8,8 +8,8 @@ fetched by two competing fetchers and the fetch cron, and the time rules are
 checked by a checker thread and the rule cron. Then it checks that nothing was
 lost or doubled and prints throughput and latency percentiles per operation.
 
-    python3 bench/load/load.py --seconds 60 --clients 8     # full mode
-    python3 bench/load/load.py --seconds 5 --clients 3      # short mode
+    python3 -m bench.load --seconds 60 --clients 8     # full mode
+    python3 -m bench.load --seconds 5 --clients 3      # short mode
 
 Everything it starts is stopped at the end and its database dropped. The
 exit code is 1 when a check failed.
@@ -22,7 +22,6 @@ import os
 import random
 import re
 import signal
-import socket
 import socketserver
 import subprocess
 import sys
@@ -30,12 +29,9 @@ import threading
 import time
 from hashlib import sha256
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-sys.path.insert(0, os.path.join(ROOT, "tests"))
+from tools import odoo_setup
 
-import odoo_setup  # noqa: E402
-from dovecot import Dovecot  # noqa: E402
+Dovecot = odoo_setup.load_test_helper("dovecot").Dovecot
 
 MAILBOX = "load"
 PASSWORD = "load-bench-secret"
@@ -107,12 +103,6 @@ print("SETUP " + json.dumps({
 # ------------------------------------------------------------
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class SmtpSink(socketserver.ThreadingTCPServer):
     """Accepts every mail on loopback and counts them."""
 
@@ -121,7 +111,7 @@ class SmtpSink(socketserver.ThreadingTCPServer):
 
     def __init__(self):
         self.received = 0
-        super().__init__(("127.0.0.1", free_port()), SmtpHandler)
+        super().__init__(("127.0.0.1", odoo_setup.free_port()), SmtpHandler)
 
 
 class SmtpHandler(socketserver.StreamRequestHandler):
@@ -209,7 +199,7 @@ class LoadBench:
         self.database = f"crm_case_load_{os.getpid()}"
         self.addons_dir = odoo_setup.make_addons_dir("crm_case_load_")
         self.log_path = os.path.join(self.addons_dir, "server.log")
-        self.port = free_port()
+        self.port = odoo_setup.free_port()
         self.server = None
         self.dovecot = None
         self.sink = None
@@ -231,24 +221,12 @@ class LoadBench:
 
     def create_database(self):
         if self.options.template:
-            subprocess.run(
-                ["createdb", "-T", self.options.template, self.database], check=True
-            )
+            odoo_setup.create_empty_database(self.database, self.options.template)
             return
-        subprocess.run(["createdb", self.database], check=True)
-        subprocess.run(
-            self.odoo(
-                "server",
-                "--stop-after-init",
-                "--init",
-                odoo_setup.ADDON_NAME,
-                "--without-demo",
-                "all",
-                quiet=True,
-            ),
-            check=True,
-            capture_output=True,
-        )
+        with open(os.path.join(self.addons_dir, "install.log"), "w") as log:
+            odoo_setup.create_database(
+                self.database, self.addons_dir, [odoo_setup.ADDON_NAME], log=log
+            )
 
     def setup_data(self):
         script = SETUP_SCRIPT % {
@@ -286,7 +264,7 @@ class LoadBench:
                 "--http-port",
                 str(self.port),
                 "--gevent-port",
-                str(free_port()),
+                str(odoo_setup.free_port()),
                 "--db-filter",
                 f"^{self.database}$",
                 "--smtp",
@@ -331,15 +309,7 @@ class LoadBench:
             self.sink.shutdown()
             self.sink.server_close()
         if not self.options.keep:
-            import psycopg2
-
-            connection = psycopg2.connect(dbname="postgres")
-            connection.autocommit = True
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)'
-                )
-            connection.close()
+            odoo_setup.drop_database(self.database)
             subprocess.run(["rm", "-rf", self.addons_dir], check=False)
 
     # -- measured calls --------------------------------------------

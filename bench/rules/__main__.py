@@ -2,7 +2,7 @@
 
 Run from the repository root (not part of ``make test``)::
 
-    python3 bench/rules/bench_rules.py [--cases 100000] [--sections 20]
+    python3 -m bench.rules [--cases 100000] [--sections 20]
         [--rules 20] [--due 10000] [--db crm_case_bench_rules] [--keep]
 
 It creates a fresh database with crm_case and base_automation (no demo data),
@@ -15,17 +15,11 @@ inserts the cases in bulk (80 % open), then times on the same data:
 """
 
 import argparse
-import os
 import resource
-import subprocess
-import sys
 import time
 from datetime import timedelta
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(REPO_ROOT, "tools"))
-
-import odoo_setup  # noqa: E402
+from tools import odoo_setup
 
 
 def parse_args():
@@ -105,26 +99,11 @@ def timed(label, func):
     return seconds
 
 
-def main():
-    args = parse_args()
-    odoo_setup.require_odoo()
-    odoo_setup.require_postgresql()
-    addons_dir = odoo_setup.make_addons_dir("crm_case_bench_")
-    os.makedirs(os.path.join(addons_dir, "data"), exist_ok=True)
-    print(
-        f"crm_case rules bench: {args.cases} cases, {args.sections} sections, "
-        f"{args.rules} time rules, {args.due} due"
-    )
-    odoo_setup.create_database(args.db, addons_dir, ["crm_case", "base_automation"])
-
+def compare(args, registry):
+    """Time both checkers on the same cases and print the ratios."""
     import odoo
     from odoo import fields
-    from odoo.modules.registry import Registry
 
-    odoo.tools.config.parse_config(
-        [f"--addons-path={addons_dir}", f"--data-dir={addons_dir}/data"]
-    )
-    registry = Registry(args.db)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         sections = populate(env, args)
@@ -202,10 +181,23 @@ def main():
         ratio = theirs_nothing / ours_nothing
         print(f"ratio base_automation / crm_case, nothing due: {ratio:.1f}x")
         print(f"ratio base_automation / crm_case, {args.due} due: {theirs / ours:.1f}x")
-    if not args.keep:
-        Registry.delete(args.db)
-        odoo.sql_db.close_db(args.db)
-        subprocess.run(["dropdb", "--if-exists", args.db], check=False)
+
+
+def main():
+    args = parse_args()
+    odoo_setup.require_odoo()
+    odoo_setup.require_postgresql()
+    print(
+        f"crm_case rules bench: {args.cases} cases, {args.sections} sections, "
+        f"{args.rules} time rules, {args.due} due"
+    )
+    with odoo_setup.private_addons("crm_case_bench_") as addons_dir:
+        odoo_setup.create_database(args.db, addons_dir, ["crm_case", "base_automation"])
+        try:
+            compare(args, odoo_setup.open_registry(args.db, addons_dir))
+        finally:
+            if not args.keep:
+                odoo_setup.drop_database(args.db)
 
 
 if __name__ == "__main__":
