@@ -19,7 +19,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import odoo_setup  # noqa: E402
 from faults import run_faults  # noqa: E402
+from fresh_checkout import run_fresh_checkout  # noqa: E402
 from lifecycle import run_lifecycle  # noqa: E402
+from stock_tests import run_stock_tests  # noqa: E402
 
 # Python modules the tests import, with the PyPI distribution that provides each.
 PYTHON_TOOLS = {
@@ -213,7 +215,14 @@ def main(argv):
     extra_checks = (
         []
         if argv
-        else [("packaging", check_wheel_builds()), *run_lifecycle(), *run_faults()]
+        else [
+            ("packaging", check_wheel_builds()),
+            *run_lifecycle(),
+            *run_faults(),
+            # Issue 18: stock Odoo unchanged, and a fresh machine set up.
+            *run_stock_tests(),
+            *run_fresh_checkout(),
+        ]
     )
     for name, error in extra_checks:
         if error:
