@@ -69,7 +69,9 @@ class FreshCheckout:
         subprocess.run(
             [sys.executable, "-m", "venv", "--without-pip", bare_dir], check=True
         )
-        probe = subprocess.run([self.bare_python, "-c", "import odoo"], check=False)
+        probe = subprocess.run(
+            [self.bare_python, "-c", "import odoo"], capture_output=True, check=False
+        )
         if probe.returncode == 0:
             raise RuntimeError("the bare python imports Odoo: nothing to set up")
 
@@ -210,9 +212,11 @@ class FreshCheckout:
         problems, output = self.make_run("second make run", inspect)
         if "nothing to do" not in output:
             problems.append("it did not find the virtual environment up to date")
-        for again in ("installing", "creating"):
-            if f"crm_case: {again}" in output:
-                problems.append(f"it did some {again} again")
+        problems += [
+            f"it set up again: {line}"
+            for line in output.splitlines()
+            if line.startswith(("crm_case: installing", "crm_case: creating"))
+        ]
         return "; ".join(problems) or None
 
     def run(self):

@@ -28,6 +28,8 @@ PYTHON_TOOLS = {
     "websocket": "websocket-client",
     "freezegun": "freezegun",
     "hypothesis": "hypothesis",
+    # Odoo's crm tests format phone numbers with it (see stock_tests.py).
+    "phonenumbers": "phonenumbers",
 }
 # Programs the tests run, with the Debian package that provides each.
 DEBIAN_TOOLS = {

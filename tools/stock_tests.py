@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import odoo_setup
 
@@ -32,7 +33,7 @@ TESTED_MODULES = ["crm", "test_mail"]
 # The base of each side: crm_case's dependencies, or crm_case.
 SIDES = {"without crm_case": ["mail", "portal"], "with crm_case": ["crm_case"]}
 
-STARTING = re.compile(r" (odoo\.addons\.[\w.]+): Starting (\S+) \.\.\.$")
+STARTING = re.compile(r" (odoo\.addons\.[\w.]+): Starting (\S+) \.\.\.\s*$")
 FAILED = re.compile(r" (odoo\.addons\.[\w.]+): (FAIL|ERROR): (?:Subtest )?(\S+)")
 SKIPPED = re.compile(r" (odoo\.addons\.[\w.]+): skipped (\S+) :")
 
@@ -123,15 +124,18 @@ def run_stock_tests():
     addons_dir = odoo_setup.make_addons_dir("crm_case_stock_")
     start = time.monotonic()
     try:
-        outcomes = {
-            side: run_side(side, base, addons_dir) for side, base in SIDES.items()
-        }
+        # Both sides at once: each mostly waits on its own database.
+        with ThreadPoolExecutor(len(SIDES)) as pool:
+            futures = [
+                pool.submit(run_side, side, base, addons_dir)
+                for side, base in SIDES.items()
+            ]
+            without, with_crm_case = (future.result() for future in futures)
     except subprocess.CalledProcessError as error:
         yield "stock Odoo unchanged", f"a base did not install: {error}"
         return
     finally:
         shutil.rmtree(addons_dir, ignore_errors=True)
-    without, with_crm_case = outcomes.values()
     print(
         f"crm_case: stock tests in {time.monotonic() - start:.0f} s: "
         f"{summary(without)} without crm_case, {summary(with_crm_case)} with it"

@@ -136,8 +136,9 @@ def install_odoo(tree):
     pip = [VENV_PYTHON, "-m", "pip", "install", "--quiet"]
     with step("installing the build tools " + ", ".join(BUILD_TOOLS)):
         run([*pip, *BUILD_TOOLS], "pip install of the build tools")
-    with step("installing cbor2 without build isolation"):
-        run([*pip, "--no-build-isolation", *cbor2_lines(requirements)], "cbor2")
+    if cbor2 := cbor2_lines(requirements):
+        with step("installing cbor2 without build isolation"):
+            run([*pip, "--no-build-isolation", *cbor2], "pip install of cbor2")
     with step(f"installing Odoo's requirements ({requirements})"):
         run([*pip, "-r", requirements], "pip install -r requirements.txt")
     with step(f"making Odoo importable from {tree}"):
