@@ -10,6 +10,7 @@ the tests run on a registry that already holds crm_case on the second side.
 import os
 import re
 import shutil
+import socket
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +37,12 @@ SIDES = {"without crm_case": ["mail", "portal"], "with crm_case": ["crm_case"]}
 STARTING = re.compile(r" (odoo\.addons\.[\w.]+): Starting (\S+) \.\.\.\s*$")
 FAILED = re.compile(r" (odoo\.addons\.[\w.]+): (FAIL|ERROR): (?:Subtest )?(\S+)")
 SKIPPED = re.compile(r" (odoo\.addons\.[\w.]+): skipped (\S+) :")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def test_outcomes(log):
@@ -79,7 +86,13 @@ def run_side(name, base_modules, addons_dir):
                 "--test-tags",
                 ",".join(STOCK_TEST_CLASSES),
                 "--stop-after-init",
-                "--no-http",
+                # Odoo serves HTTP while it tests, even told not to.
+                "--http-interface",
+                "127.0.0.1",
+                "--http-port",
+                str(free_port()),
+                "--gevent-port",
+                str(free_port()),
                 "--max-cron-threads",
                 "0",
                 "--log-level",
