@@ -48,19 +48,10 @@ def provide_odoo(reason):
     if os.environ.get(REEXECUTED):
         fail(f"{reason}, even in {relative(VENV_DIR)}: remove it and run again.")
     say(f"{reason}: using the virtual environment {relative(VENV_DIR)}.")
-    source = os.environ.get("ODOO_SRC") or ODOO_REPOSITORY
-    tree = source if os.path.isdir(source) else None
-    if tree is None and not looks_like_git_url(source):
-        fail(f"ODOO_SRC={source} is neither a folder nor a git URL.")
-    ref = os.environ.get("ODOO_REF") or ODOO_COMMIT
-    if tree is None and read_json(STAMP).get("source") == source_key(source, ref):
-        tree = CLONE_DIR
-    elif tree is None:
-        tree = fetch_odoo(source, ref)
-    tree = os.path.abspath(tree)
+    tree, source = odoo_tree()
     check_tree(tree)
     wanted = {
-        "source": source_key(source, ref) if tree == CLONE_DIR else tree,
+        "source": source,
         "requirements": file_digest(os.path.join(tree, "requirements.txt")),
         "python": sys.version,
     }
@@ -73,12 +64,22 @@ def provide_odoo(reason):
     reexecute()
 
 
+def odoo_tree():
+    """The Odoo tree ``ODOO_SRC`` names, fetched if need be, and what names it."""
+    source = os.environ.get("ODOO_SRC") or ODOO_REPOSITORY
+    if os.path.isdir(source):
+        return os.path.abspath(source), os.path.abspath(source)
+    if not looks_like_git_url(source):
+        fail(f"ODOO_SRC={source} is neither a folder nor a git URL.")
+    ref = os.environ.get("ODOO_REF") or ODOO_COMMIT
+    key = f"{source}@{ref}"
+    if read_json(STAMP).get("source") != key or not os.path.isdir(CLONE_DIR):
+        fetch_odoo(source, ref)
+    return CLONE_DIR, key
+
+
 def looks_like_git_url(source):
     return "://" in source or source.startswith("git@") or source.endswith(".git")
-
-
-def source_key(url, ref):
-    return f"{url}@{ref}"
 
 
 def read_json(path):
@@ -106,7 +107,6 @@ def fetch_odoo(url, ref):
             " to do without the network)",
         )
         run(["git", "-C", CLONE_DIR, "checkout", "-q", "FETCH_HEAD"], "git checkout")
-    return CLONE_DIR
 
 
 def check_tree(tree):
