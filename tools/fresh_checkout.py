@@ -27,6 +27,8 @@ MARKER_PARTNER = "Fresh checkout marker"
 # The first run builds a virtual environment: minutes, more with a cold pip cache.
 SERVE_TIMEOUT = 30 * 60
 STOP_TIMEOUT = 120
+# The private server stops once the command's connections are gone.
+SERVER_STOP_TIMEOUT = 30
 
 
 def free_port():
@@ -118,7 +120,7 @@ class FreshCheckout:
             left_server = self.interrupt(process)
         with open(log_path) as log:
             output = log.read()
-        if left_server or "stopping the private PostgreSQL server: done" not in output:
+        if left_server or "PostgreSQL server stops as the command ends" not in output:
             problems.append("the private server was not stopped on Ctrl+C")
         return problems, output
 
@@ -151,6 +153,9 @@ class FreshCheckout:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         pid_file = os.path.join(self.checkout, ".setup/postgresql/data/postmaster.pid")
+        deadline = time.monotonic() + SERVER_STOP_TIMEOUT
+        while os.path.exists(pid_file) and time.monotonic() < deadline:
+            time.sleep(0.5)
         if not os.path.exists(pid_file):
             return False
         with open(pid_file) as pids:

@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 
 from .steps import (
     SETUP_DIR,
@@ -142,8 +143,8 @@ def start_server(bin_dir, owner):
         capture_output=True,
         check=False,
     )
-    if status.returncode == 0:
-        say("the private server was left running: using it.")
+    if status.returncode == 0 and not finished_stopping(bin_dir, owner):
+        say("the private server is already running: using it.")
         return
     options = f"-k {shlex.quote(SOCKET_DIR)} -p {PORT} -c listen_addresses=''"
     # Its own session: Ctrl+C stops the command, which then stops the server.
@@ -155,7 +156,31 @@ def start_server(bin_dir, owner):
     )
 
 
+def finished_stopping(bin_dir, owner, timeout=30):
+    """Wait for a server that is shutting down; False if it keeps running."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = subprocess.run(
+            owner_command(
+                owner,
+                [os.path.join(bin_dir, "pg_isready"), "-h", SOCKET_DIR, "-p", PORT],
+            ),
+            capture_output=True,
+            check=False,
+        )
+        # pg_isready: 0 accepting, 1 rejecting (shutting down), 2 no answer.
+        if status.returncode != 1:
+            return status.returncode == 2
+        time.sleep(0.5)
+    return False
+
+
 def stop_server(bin_dir, owner):
-    with step("stopping the private PostgreSQL server"):
-        command = pg_ctl(bin_dir, "--mode", "fast", "--wait", "stop")
-        subprocess.run(owner_command(owner, command), capture_output=True, check=False)
+    """Ask the server to stop once the command's connections are gone.
+
+    A smart shutdown lets Odoo's cron threads, which live until the very end,
+    finish quietly instead of failing on a server gone under them.
+    """
+    say("the private PostgreSQL server stops as the command ends.")
+    command = pg_ctl(bin_dir, "--mode", "smart", "--no-wait", "stop")
+    subprocess.run(owner_command(owner, command), capture_output=True, check=False)
