@@ -1,5 +1,5 @@
-# The two commands of README.rst. Odoo 18.0 must be importable by python3 and
-# PostgreSQL reachable with the libpq defaults.
+# The two commands of README.rst. When $(PYTHON) does not import Odoo 18.0 or no
+# PostgreSQL server answers the libpq defaults, they set it up in .setup/ first.
 PYTHON ?= python3
 
 .PHONY: run test lint pot untranslated screenshots

@@ -4,8 +4,9 @@ addons path, the command lines that run Odoo on it, and the databases they use.
 Every script of ``tools/`` and ``bench/`` builds its Odoo command line and
 creates and drops its databases here, and nowhere else.
 
-The run and test commands stop at once with one line when Odoo 18.0 or PostgreSQL
-is missing, never with a traceback, so that a newcomer knows what to provide.
+When Odoo 18.0 or PostgreSQL is missing, the run and test commands set it up in
+the checkout (see ``setup_env``) and go on; what they cannot set up stops them
+with one line, never with a traceback, so that a newcomer knows what to provide.
 """
 
 import contextlib
@@ -27,21 +28,17 @@ def fail(message):
 
 
 def require_odoo():
+    """Go on when python3 imports Odoo 18.0; else set it up and run again."""
     try:
         import odoo.release
     except ImportError:
-        fail(
-            "Odoo 18.0 is not importable by python3: install Odoo 18.0 from its "
-            "source or packages (with its requirements.txt) so that "
-            "'python3 -c \"import odoo\"' works."
-        )
+        _set_up().provide_odoo("Odoo 18.0 is not importable by python3")
     if odoo.release.version_info[0] != 18:
-        fail(
-            f"Odoo {odoo.release.version} is importable, but crm_case needs Odoo 18.0."
-        )
+        _set_up().provide_odoo(f"python3 imports Odoo {odoo.release.version}, not 18.0")
 
 
 def require_postgresql():
+    """Go on when a server answers the libpq defaults; else start a private one."""
     try:
         import psycopg2
     except ImportError:
@@ -50,10 +47,22 @@ def require_postgresql():
         psycopg2.connect(dbname="postgres", connect_timeout=5).close()
     except psycopg2.Error as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        fail(
-            "PostgreSQL is unreachable with the libpq defaults "
-            f"({first_line}): start a server or set PGHOST/PGPORT/PGUSER."
+        if "FATAL" in str(error):
+            # A server answered but refused us: starting another would hide it.
+            fail(
+                "PostgreSQL is unreachable with the libpq defaults "
+                f"({first_line}): start a server or set PGHOST/PGPORT/PGUSER."
+            )
+        _set_up().serve_private_postgresql(
+            f"no PostgreSQL server answers the libpq defaults ({first_line})"
         )
+
+
+def _set_up():
+    """The set-up package beside this file, imported only when something lacks."""
+    import importlib
+
+    return importlib.import_module(f"{__package__}.setup_env")
 
 
 def make_addons_dir(prefix):

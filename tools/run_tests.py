@@ -16,13 +16,17 @@ import time
 
 from . import odoo_setup
 from .faults import run_faults
+from .fresh_checkout import run_fresh_checkout
 from .lifecycle import run_lifecycle
+from .stock_tests import run_stock_tests
 
 # Python modules the tests import, with the PyPI distribution that provides each.
 PYTHON_TOOLS = {
     "websocket": "websocket-client",
     "freezegun": "freezegun",
     "hypothesis": "hypothesis",
+    # Odoo's crm tests format phone numbers with it (see stock_tests.py).
+    "phonenumbers": "phonenumbers",
 }
 # Programs the tests run, with the Debian package that provides each.
 DEBIAN_TOOLS = {
@@ -188,7 +192,14 @@ def main(argv):
     extra_checks = (
         []
         if argv
-        else [("packaging", check_wheel_builds()), *run_lifecycle(), *run_faults()]
+        else [
+            ("packaging", check_wheel_builds()),
+            *run_lifecycle(),
+            *run_faults(),
+            # Issue 18: stock Odoo unchanged, and a fresh machine set up.
+            *run_stock_tests(),
+            *run_fresh_checkout(),
+        ]
     )
     for name, error in extra_checks:
         if error:
