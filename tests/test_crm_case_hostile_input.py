@@ -94,7 +94,7 @@ class TestCrmCaseHostileInput(CrmCaseCommon):
         )
         rule.invalidate_recordset()
         case = self._create_case(name="a" * 40 + "b")
-        with mute_logger("odoo.addons.crm_case.models.crm_case_rule"):
+        with mute_logger("odoo.addons.crm_case.models.crm_case_rule_engine"):
             case.action_open()
         self.assertEqual(case.priority, "3")
         self.assertFalse(rule.log_ids)

@@ -240,7 +240,7 @@ class TestCrmCaseRule(CrmCaseCommon):
             {"name": "Pend then open", "trg_state_to": "pending", "act_state": "open"}
         )
         case = self._create_case()
-        with mute_logger("odoo.addons.crm_case.models.crm_case_rule"):
+        with mute_logger("odoo.addons.crm_case.models.crm_case_rule_engine"):
             case.action_open()
         logs = case.rule_log_ids
         self.assertTrue(logs)
@@ -282,7 +282,7 @@ class TestCrmCaseRule(CrmCaseCommon):
         )
         bad = self._time_case(name="bad")
         good = self._time_case(name="good")
-        with mute_logger("odoo.addons.crm_case.models.crm_case_rule"):
+        with mute_logger("odoo.addons.crm_case.models.crm_case_rule_engine"):
             for hour in range(10, 15):
                 self._check_at(f"2026-05-05 {hour}:00:00")
         self.assertEqual(good.priority, "1")
