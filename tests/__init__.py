@@ -29,3 +29,5 @@ from . import test_crm_case_mail_intake
 from . import test_crm_case_mail_corpus
 from . import test_crm_case_mailgate
 from . import test_crm_case_gateway_postfix
+from . import test_crm_case_auth_results
+from . import test_crm_case_sender_trust
