@@ -31,3 +31,4 @@ from . import test_crm_case_mailgate
 from . import test_crm_case_gateway_postfix
 from . import test_crm_case_auth_results
 from . import test_crm_case_sender_trust
+from . import test_crm_case_sender_trust_dovecot
