@@ -20,3 +20,22 @@ class MailMessage(models.Model):
         "sender (DMARC, or a DKIM signature aligned with its From). Set on the "
         "mails the case gateway receives only.",
     )
+
+    def _to_store(self, store, /, **kwargs):
+        """Send the verdict on the sender with the case messages that have one,
+        for the history to show it."""
+        res = super()._to_store(store, **kwargs)
+        labels = dict(
+            self._fields["crm_case_sender_verdict"]._description_selection(self.env)
+        )
+        for message in self.filtered("crm_case_sender_verdict"):
+            store.add(
+                message,
+                {
+                    "crm_case_sender_verdict": message.crm_case_sender_verdict,
+                    "crm_case_sender_verdict_label": labels[
+                        message.crm_case_sender_verdict
+                    ],
+                },
+            )
+        return res

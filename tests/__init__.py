@@ -32,3 +32,4 @@ from . import test_crm_case_gateway_postfix
 from . import test_crm_case_auth_results
 from . import test_crm_case_sender_trust
 from . import test_crm_case_sender_trust_dovecot
+from . import test_crm_case_sender_trust_tour
