@@ -11,13 +11,8 @@ class TestCrmCaseSenderTrustTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user = mail_new_test_user(
-            cls.env,
-            login="tour_verdict_user",
-            name="Tour Verdict User",
-            email="tour.verdict.user@example.com",
-            groups="base.group_user,crm_case.group_crm_case_user",
-        )
+        groups = "base.group_user,crm_case.group_crm_case_user"
+        cls.user = mail_new_test_user(cls.env, login="tour_verdict_user", groups=groups)
         cls.section = cls.env["crm.case.section"].create(
             {"name": "Tour Verdicts", "gateway_sender_policy": "flag"}
         )
