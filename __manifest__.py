@@ -34,6 +34,9 @@
         "demo/crm_case_portal_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_case/static/src/message/*.xml",
+        ],
         "web.assets_tests": [
             "crm_case/static/tests/tours/*.js",
         ],

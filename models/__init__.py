@@ -13,6 +13,8 @@ from . import crm_case_rule_log
 from . import crm_case_section_menu
 from . import crm_case_mail_intake
 from . import crm_case_mail_route
+from . import crm_case_mail_sender
+from . import mail_message
 from . import crm_case_mail_attempt
 from . import mail_thread
 from . import fetchmail_server

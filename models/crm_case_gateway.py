@@ -9,9 +9,15 @@ from odoo.tools import (
 
 from .crm_case import GATEWAY_NAME_SIZE
 
-# What the intake adds to a parsed message: the mail comes from a robot; the
-# case whose tag a stranger quoted.
-INTAKE_FLAGS = ("crm_case_auto_submitted", "crm_case_claimed_case_id")
+# What the intake adds to a parsed message for message_new and message_update:
+# the mail comes from a robot; the case whose tag a stranger, or an unverified
+# sender, quoted. The sender's verdict (crm_case_sender_verdict) stays: it is a
+# value of the message.
+INTAKE_FLAGS = (
+    "crm_case_auto_submitted",
+    "crm_case_claimed_case_id",
+    "crm_case_claim_unverified",
+)
 
 
 class CrmCase(models.Model):
@@ -50,20 +56,38 @@ class CrmCase(models.Model):
         defaults = self._prepare_gateway_case_values(msg_dict)
         defaults.update(custom_values or {})
         case = super().message_new(msg_dict, custom_values=defaults)
-        claimed_case_id = msg_dict.get("crm_case_claimed_case_id")
-        if claimed_case_id:
-            case._message_log(
-                body=_(
-                    "This mail claims to be about case [%(case_id)s], but its "
-                    "sender %(sender)s does not belong to that case: it was kept "
-                    "apart in this new case.",
-                    case_id=claimed_case_id,
-                    sender=msg_dict.get("email_from") or "?",
-                )
-            )
+        if msg_dict.get("crm_case_claimed_case_id"):
+            case._gateway_log_claim(msg_dict)
         if not msg_dict.get("crm_case_auto_submitted"):
             case._gateway_send_acknowledgement()
         return case
+
+    def _gateway_log_claim(self, msg_dict):
+        """Note on a new case the case whose tag its mail quoted in vain."""
+        case_id = msg_dict["crm_case_claimed_case_id"]
+        sender = msg_dict.get("email_from") or "?"
+        if msg_dict.get("crm_case_claim_unverified"):
+            body = _(
+                "This mail claims to be about case [%(case_id)s], but its sender "
+                "%(sender)s is not verified: it was kept apart in this new case.",
+                case_id=case_id,
+                sender=sender,
+            )
+        else:
+            body = _(
+                "This mail claims to be about case [%(case_id)s], but its "
+                "sender %(sender)s does not belong to that case: it was kept "
+                "apart in this new case.",
+                case_id=case_id,
+                sender=sender,
+            )
+        self._message_log(body=body)
+
+    def _get_message_create_valid_field_names(self):
+        # The gateway posts the verdict on the sender with the message.
+        return super()._get_message_create_valid_field_names() | {
+            "crm_case_sender_verdict"
+        }
 
     @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
@@ -77,7 +101,9 @@ class CrmCase(models.Model):
         res = super().message_update(msg_dict, update_vals=update_vals)
         if not msg_dict.get("crm_case_auto_submitted"):
             for case in self:
-                case._gateway_apply_reply(msg_dict)
+                # An unproven sender never moves a case (unless policy Off).
+                if case.section_id._gateway_trusts_sender(msg_dict):
+                    case._gateway_apply_reply(msg_dict)
         return res
 
     def _gateway_sender_email(self, msg_dict):

@@ -153,6 +153,14 @@ class CrmCaseMailFailure(models.Model):
 
     def action_retry(self):
         """Process the raw mails again; a mail failing again keeps its failure."""
+        return self._retry_all(accept_sender=False)
+
+    def action_release(self):
+        """Process the raw mails again, accepting their senders unproven: a
+        manager's answer to mails refused for an unverified sender."""
+        return self._retry_all(accept_sender=True)
+
+    def _retry_all(self, accept_sender):
         for failure in self:
             if failure.state != "failed":
                 raise UserError(
@@ -161,7 +169,7 @@ class CrmCaseMailFailure(models.Model):
                         subject=failure.name or failure.id,
                     )
                 )
-            failure._retry_one()
+            failure._retry_one(accept_sender=accept_sender)
         failed = self.filtered(lambda failure: failure.state == "failed")
         return {
             "type": "ir.actions.client",
@@ -184,14 +192,16 @@ class CrmCaseMailFailure(models.Model):
         values = {"section_id": self.section_id.id} if self.section_id else {}
         return MailSource(custom_values=values, label=_("Retry"))
 
-    def _retry_one(self):
+    def _retry_one(self, accept_sender=False):
         """Process the raw mail again through the intake, as its source did.
 
+        :param accept_sender: a manager accepts the sender without proof
         :return: True when the mail is now stored on a case
         """
         self.ensure_one()
         raw_bytes = base64.b64decode(self.with_context(bin_size=False).raw_message)
         source = self._get_retry_source()
+        source.sender_accepted = accept_sender
         outcome = self.env["crm.case.mail.intake"]._intake(raw_bytes, source)
         if outcome.kind == "busy":
             raise UserError(

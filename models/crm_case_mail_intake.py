@@ -316,6 +316,7 @@ class CrmCaseMailIntake(models.AbstractModel):
             msg_dict.pop("attachments", None)
         msg_dict["message_id"] = message_id
         msg_dict["crm_case_auto_submitted"] = self._is_auto_submitted(message, msg_dict)
+        msg_dict["crm_case_sender_verdict"] = self._get_sender_verdict(message, source)
         return message, msg_dict
 
     @api.model

@@ -73,6 +73,7 @@ class CrmCaseMailIntake(models.AbstractModel):
                     sender=msg_dict.get("email_from") or "?",
                 )
             )
+        self._check_sender_policy(msg_dict, route)
         if not route.thread_id:
             self._check_mail_loop(message, msg_dict, route)
         return route
@@ -99,10 +100,11 @@ class CrmCaseMailIntake(models.AbstractModel):
         return None
 
     def _route_by_tag(self, msg_dict):
-        """The ``[id]`` tag of the subject, from a sender of that case.
+        """The ``[id]`` tag of the subject, from a sender of that case whom
+        the case's section trusts (see ``_gateway_trusts_sender``).
 
-        A stranger quoting the tag opens a new case instead, which notes the
-        claim (``crm_case_claimed_case_id`` of the parsed message).
+        Any other sender quoting the tag opens a new case instead, which notes
+        the claim (``crm_case_claimed_case_id`` of the parsed message).
         """
         match = CASE_TAG_RE.search(msg_dict.get("subject") or "")
         if not match:
@@ -111,7 +113,9 @@ class CrmCaseMailIntake(models.AbstractModel):
         if not case:
             return None
         if case._gateway_is_case_sender(msg_dict):
-            return MailRoute(case.id, reason="tag")
+            if case.section_id._gateway_trusts_sender(msg_dict):
+                return MailRoute(case.id, reason="tag")
+            msg_dict["crm_case_claim_unverified"] = True
         msg_dict["crm_case_claimed_case_id"] = case.id
         return None
 

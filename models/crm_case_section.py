@@ -74,6 +74,16 @@ class CrmCaseSection(models.Model):
         help="Send an automatic acknowledgement to the sender of a mail that "
         "creates a case (never to auto-replies or bounces).",
     )
+    gateway_sender_policy = fields.Selection(
+        [("off", "Off"), ("flag", "Flag"), ("strict", "Strict")],
+        string="Unverified Senders",
+        help="What a mail whose sender is not proven by a trusted "
+        "Authentication-Results header (DMARC, or an aligned DKIM signature) may "
+        "do. Off: as any mail. Flag: it is kept, marked, and never moves a case "
+        "nor joins one by its [id] tag. Strict: it is kept in Failed Incoming "
+        "Mails for a manager to release. Empty: Flag once an incoming mail "
+        "server or the mail pipe trusts a receiving server, Off before.",
+    )
     portal_available = fields.Boolean(
         string="Available on the Portal",
         help="Portal users may open requests in this section from their portal.",
@@ -269,6 +279,36 @@ class CrmCaseSection(models.Model):
             defaults["section_id"] = self.id
             values["alias_defaults"] = repr(defaults)
         return values
+
+    @api.model
+    def _is_sender_trust_configured(self):
+        """Whether an incoming mail server or the pipe trusts the verdicts of a
+        receiving server."""
+        # sudo: the gateway user and the case users may not read the servers.
+        return bool(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crm_case.mail_trusted_authserv_id")
+            or self.env["fetchmail.server"]
+            .sudo()
+            .search_count([("crm_case_trusted_authserv_id", "!=", False)], limit=1)
+        )
+
+    def _get_gateway_sender_policy(self):
+        """The policy of the section on unverified senders: its own, or Flag
+        once some trust is configured."""
+        self.ensure_one()
+        if self.gateway_sender_policy:
+            return self.gateway_sender_policy
+        return "flag" if self._is_sender_trust_configured() else "off"
+
+    def _gateway_trusts_sender(self, msg_dict):
+        """Whether a mail may act on the cases of this section as its sender:
+        its sender is proven, released by a manager, or the policy is Off."""
+        self.ensure_one()
+        if msg_dict.get("crm_case_sender_verdict") in ("verified", "released"):
+            return True
+        return self._get_gateway_sender_policy() == "off"
 
     def _get_gateway_reply_to(self):
         """The address answers to the mails of the section's cases go to."""

@@ -96,8 +96,9 @@ class CrmCaseWebRequest(models.Model):
         # deadlock.
         lock_ids = sorted(
             int.from_bytes(
-                hashlib.sha256(f"crm_case_web_request {field} {value}".encode())
-                .digest()[:8],
+                hashlib.sha256(
+                    f"crm_case_web_request {field} {value}".encode()
+                ).digest()[:8],
                 "big",
                 signed=True,
             )

@@ -19,6 +19,14 @@ class FetchmailServer(models.Model):
         "reach no section address (the mailgate's -s option of old).",
     )
     crm_case_object_model = fields.Char(related="object_id.model")
+    crm_case_trusted_authserv_id = fields.Char(
+        string="Trusted Authserv-Id",
+        help="The name (authserv-id) the receiving server of this mailbox gives "
+        "its Authentication-Results headers, e.g. mx.google.com: its SPF, DKIM "
+        "and DMARC verdicts then tell whether a mail proves its sender. Several "
+        "names may be separated by commas; (none) trusts the nameless header of "
+        "Microsoft 365. Empty: no verdict is trusted.",
+    )
 
     def _is_crm_case_server(self):
         self.ensure_one()

@@ -29,3 +29,7 @@ from . import test_crm_case_mail_intake
 from . import test_crm_case_mail_corpus
 from . import test_crm_case_mailgate
 from . import test_crm_case_gateway_postfix
+from . import test_crm_case_auth_results
+from . import test_crm_case_sender_trust
+from . import test_crm_case_sender_trust_dovecot
+from . import test_crm_case_sender_trust_tour

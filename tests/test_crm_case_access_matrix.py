@@ -57,7 +57,7 @@ EXPECTED_BUTTONS = {
         "action_view_case_report": "user",
     },
     "crm.case.section.menu": {},
-    "crm.case.mail.failure": {"action_retry": "manager"},
+    "crm.case.mail.failure": {"action_retry": "manager", "action_release": "manager"},
     "crm.case.mail.attempt": {},
     "crm.case.categ": {},
     "crm.case.web.request": {},

@@ -34,6 +34,8 @@ class MailSource:
     save_original: bool = False
     strip_attachments: bool = False
     label: str = "mailgate"
+    # A manager released the mail: its sender is accepted unproven.
+    sender_accepted: bool = False
 
     @classmethod
     def from_server(cls, server):
