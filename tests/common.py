@@ -3,6 +3,15 @@ from odoo.tests import TransactionCase
 from odoo.addons.mail.tests.common import MailCase, mail_new_test_user
 
 
+def internal_user(env, login, *groups, **values):
+    """A test user of ``groups`` besides base.group_user; name and address
+    come from ``login`` unless ``values`` give them."""
+    values.setdefault("name", login.replace("_", " ").title())
+    values.setdefault("email", f"{login}@example.com")
+    groups = ",".join(("base.group_user", *groups))
+    return mail_new_test_user(env, login=login, groups=groups, **values)
+
+
 class CrmCaseCommon(TransactionCase, MailCase):
     """Sections, categories and users with the lowest rights each test needs."""
 

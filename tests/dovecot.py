@@ -5,10 +5,10 @@ import imaplib
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
+
+from .loopback import find_binary, free_port, wait_for_ports
 
 DOVECOT_BINARIES = ("/usr/sbin/dovecot", "/usr/local/sbin/dovecot")
 CONFIG = """
@@ -63,12 +63,6 @@ protocol pop3 {{
 """
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Dovecot:
     """Start with ``start()``, stop with ``stop()``; one mailbox per login."""
 
@@ -92,10 +86,7 @@ class Dovecot:
         self.gid = grp.getgrnam(self.group).gr_gid
 
     def binary(self):
-        for path in DOVECOT_BINARIES:
-            if os.path.exists(path):
-                return path
-        return shutil.which("dovecot")
+        return find_binary(DOVECOT_BINARIES, "dovecot")
 
     def start(self, logins):
         for folder in ("run", "state", "mail"):
@@ -127,18 +118,15 @@ class Dovecot:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                error = self.process.stderr.read().decode()
-                raise RuntimeError(f"Dovecot stopped: {error} {self.log()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port_imap), 1).close()
-                socket.create_connection(("127.0.0.1", self.port_pop), 1).close()
-                return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"Dovecot did not listen in time: {self.log()}")
+        ports = [self.port_imap, self.port_pop]
+        if not wait_for_ports(ports, 20, check=self._raise_if_stopped):
+            raise RuntimeError(f"Dovecot did not listen in time: {self.log()}")
+        return self
+
+    def _raise_if_stopped(self):
+        if self.process.poll() is not None:
+            error = self.process.stderr.read().decode()
+            raise RuntimeError(f"Dovecot stopped: {error} {self.log()}")
 
     def log(self):
         path = os.path.join(self.base, "dovecot.log")

@@ -7,8 +7,7 @@ import sys
 
 from odoo.tests import HttpCase
 
-from odoo.addons.mail.tests.common import mail_new_test_user
-
+from .common import internal_user
 from .gateway_common import CrmCaseGatewayCommon
 
 MAILGATE = os.path.join(
@@ -30,12 +29,8 @@ class CrmCaseMailgateCommon(HttpCase, CrmCaseGatewayCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.mailgate_user = mail_new_test_user(
-            cls.env,
-            login="mailgate",
-            name="Mailgate",
-            email="mailgate@example.com",
-            groups="base.group_user,crm_case.group_crm_case_user",
+        cls.mailgate_user = internal_user(
+            cls.env, "mailgate", "crm_case.group_crm_case_user"
         )
         cls.mailgate_password = "mailgate"
 

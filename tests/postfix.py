@@ -15,6 +15,8 @@ import tempfile
 import threading
 import time
 
+from .loopback import find_binary, free_port, wait_for_ports
+
 POSTFIX_BINARIES = ("/usr/sbin/postfix", "/usr/local/sbin/postfix")
 MAILGATE = os.path.join(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
@@ -70,12 +72,6 @@ scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 {readme_master_cf}
 """
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def readme_example(name):
@@ -167,10 +163,7 @@ class Postfix:
         self.started = False
 
     def binary(self):
-        for path in POSTFIX_BINARIES:
-            if os.path.exists(path):
-                return path
-        return shutil.which("postfix")
+        return find_binary(POSTFIX_BINARIES, "postfix")
 
     def _command(self, name):
         return os.path.join(os.path.dirname(self.binary()), name)
@@ -232,14 +225,9 @@ class Postfix:
         self._write_config()
         self._postfix("start")
         self.started = True
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 1).close()
-                return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"Postfix did not listen in time: {self.log()}")
+        if not wait_for_ports([self.port], 30):
+            raise RuntimeError(f"Postfix did not listen in time: {self.log()}")
+        return self
 
     def _postfix(self, *args):
         result = subprocess.run(

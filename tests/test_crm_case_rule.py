@@ -53,6 +53,17 @@ class TestCrmCaseRule(CrmCaseCommon):
             case.action_open()
         return case
 
+    def _raise_a_day_after_creation(self, name):
+        """A time rule: a case one day old gets the highest priority."""
+        return self.Rule.create(
+            {
+                "name": name,
+                "trg_date_type": "create",
+                "trg_date_range": 1,
+                "act_priority": "1",
+            }
+        )
+
     def _check_at(self, when):
         with freeze_time(when):
             self.Rule._cron_check()
@@ -361,14 +372,7 @@ class TestCrmCaseRule(CrmCaseCommon):
         self.assertTrue(Log._claim(rule, case, datetime(2026, 5, 5), time_rule=True))
 
     def test_preview_lists_due_cases_without_firing(self):
-        rule = self.Rule.create(
-            {
-                "name": "Preview",
-                "trg_date_type": "create",
-                "trg_date_range": 1,
-                "act_priority": "1",
-            }
-        )
+        rule = self._raise_a_day_after_creation("Preview")
         due = self._time_case()
         not_due = self._time_case(when=datetime(2026, 5, 5, 10, 0))
         with freeze_time("2026-05-05 10:00:00"):
@@ -382,14 +386,7 @@ class TestCrmCaseRule(CrmCaseCommon):
         self.assertEqual((due | not_due).mapped("priority"), ["3", "3"])
 
     def test_checker_batch_writes_the_history(self):
-        rule = self.Rule.create(
-            {
-                "name": "Raise old cases",
-                "trg_date_type": "create",
-                "trg_date_range": 1,
-                "act_priority": "1",
-            }
-        )
+        rule = self._raise_a_day_after_creation("Raise old cases")
         cases = self._time_case() | self._time_case(name="second")
         self._check_at("2026-05-05 09:00:00")
         for case in cases:
@@ -407,14 +404,7 @@ class TestCrmCaseRule(CrmCaseCommon):
         self.assertEqual(case.priority, "1")
 
     def test_cron_runs_the_checker_and_fires_due_rules(self):
-        rule = self.Rule.create(
-            {
-                "name": "Raise by the cron",
-                "trg_date_type": "create",
-                "trg_date_range": 1,
-                "act_priority": "1",
-            }
-        )
+        rule = self._raise_a_day_after_creation("Raise by the cron")
         due = self._time_case()
         fresh = self._time_case(when=datetime(2026, 5, 5, 8, 0))
         cron = self.env.ref("crm_case.ir_cron_check_case_rules")

@@ -10,13 +10,14 @@ with one line, never with a traceback, so that a newcomer knows what to provide.
 """
 
 import contextlib
-import importlib.util
+import importlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import types
 
 ADDON_NAME = "crm_case"
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -60,8 +61,6 @@ def require_postgresql():
 
 def _set_up():
     """The set-up package beside this file, imported only when something lacks."""
-    import importlib
-
     return importlib.import_module(f"{__package__}.setup_env")
 
 
@@ -199,10 +198,12 @@ def open_registry(database, addons_dir):
 
 
 def load_test_helper(name):
-    """The module ``tests/<name>.py`` (a throwaway server of the tests), loaded
-    from its file: importing the ``tests`` package would load every test."""
-    path = os.path.join(REPO_ROOT, "tests", f"{name}.py")
-    spec = importlib.util.spec_from_file_location(f"{ADDON_NAME}_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The module ``tests/<name>.py`` (a throwaway server of the tests), with
+    the helpers it imports from its folder: in a package of its own, as the
+    ``tests`` package would load every test."""
+    package = f"{ADDON_NAME}_test_helpers"
+    if package not in sys.modules:
+        helpers = types.ModuleType(package)
+        helpers.__path__ = [os.path.join(REPO_ROOT, "tests")]
+        sys.modules[package] = helpers
+    return importlib.import_module(f"{package}.{name}")

@@ -28,7 +28,6 @@ time to create, update and close cases one by one with and without them, and
 the time the cron then takes to fold their changes.
 """
 
-import argparse
 import datetime
 import statistics
 import subprocess
@@ -36,6 +35,7 @@ import time
 
 import pytz
 
+from bench import database_bench_parser
 from tools import odoo_setup
 
 # Cases written one by one to measure what the triggers cost.
@@ -57,14 +57,10 @@ SUBJECTS = {
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=1000000)
-    parser.add_argument("--sections", type=int, default=20)
+    parser = database_bench_parser(__doc__, "crm_case_bench_report", 1000000)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--db", default="crm_case_bench_report")
-    parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument(
         "--reuse", action="store_true", help="time a database kept by --keep"
     )
@@ -115,6 +111,22 @@ RANDOM_COLUMNS = """
     random() * interval '30 days' AS delay
 """
 
+# The ``--cases`` rows ``r`` of either table, numbered ``n``.
+RANDOM_ROWS = f"""FROM generate_series(1, %(count)s) n,
+               LATERAL (SELECT n AS seed, {RANDOM_COLUMNS}) r"""
+
+
+def random_rows_values(args, groups, users):
+    """The parameters of RANDOM_ROWS: the sections or teams and the users."""
+    return {
+        "groups": groups.ids,
+        "ngroups": len(groups),
+        "users": users.ids,
+        "nusers": len(users),
+        "years": args.years,
+        "count": args.cases,
+    }
+
 
 def populate_cases(env, args, users):
     cr = env.cr
@@ -146,18 +158,12 @@ def populate_cases(env, args, users):
                r.revenue, round(r.revenue / 3, 2), r.probability,
                CASE WHEN n %% 17 = 0 THEN 1 ELSE 0 END,
                r.date, r.date, 1, 1, true, 1.0
-          FROM generate_series(1, %(count)s) n,
-               LATERAL (SELECT n AS seed, {RANDOM_COLUMNS}) r
+          {RANDOM_ROWS}
         """,
         {
-            "groups": sections.ids,
-            "ngroups": len(sections),
-            "users": users.ids,
-            "nusers": len(users),
-            "years": args.years,
+            **random_rows_values(args, sections, users),
             "categs": categs.ids,
             "company": env.company.id,
-            "count": args.cases,
         },
     )
     # One case in twenty has fired a rule.
@@ -195,20 +201,14 @@ def populate_leads(env, args, users):
                     THEN extract(epoch FROM r.delay) / 86400 END,
                r.revenue, r.probability,
                round(r.revenue * r.probability / 100, 2)
-          FROM generate_series(1, %(count)s) n,
-               LATERAL (SELECT n AS seed, {RANDOM_COLUMNS}) r
+          {RANDOM_ROWS}
         """,
         {
-            "groups": teams.ids,
-            "ngroups": len(teams),
-            "users": users.ids,
-            "nusers": len(users),
-            "years": args.years,
+            **random_rows_values(args, teams, users),
             "company": env.company.id,
             "won": won.id,
             "stages": stages.ids,
             "nstages": len(stages),
-            "count": args.cases,
         },
     )
 

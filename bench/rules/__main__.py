@@ -14,22 +14,18 @@ inserts the cases in bulk (80 % open), then times on the same data:
    the time of base_automation's checker, with the ratio.
 """
 
-import argparse
 import resource
 import time
 from datetime import timedelta
 
+from bench import database_bench_parser
 from tools import odoo_setup
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=100000)
-    parser.add_argument("--sections", type=int, default=20)
+    parser = database_bench_parser(__doc__, "crm_case_bench_rules", 100000)
     parser.add_argument("--rules", type=int, default=20)
     parser.add_argument("--due", type=int, default=10000)
-    parser.add_argument("--db", default="crm_case_bench_rules")
-    parser.add_argument("--keep", action="store_true", help="keep the database")
     return parser.parse_args()
 
 
