@@ -32,6 +32,7 @@ from odoo.tools import SQL
 from ..utils.mail_shape import measure, strip_mbox_separator
 from ..utils.mail_source import (
     PASSING_ERRORS,
+    MailBusy,
     MailOutcome,
     MailRefused,
     MailSource,
@@ -86,7 +87,12 @@ class CrmCaseMailIntake(models.AbstractModel):
         if not section and self._is_for_other_models(raw):
             return self._hand_to_odoo(raw)
         source = MailSource(custom_values={"section_id": section.id} if section else {})
-        return self._intake(raw, source).as_dict()
+        outcome = self._intake(raw, source)
+        if outcome.kind == "busy":
+            # Deferred rather than reported stored: should the other process
+            # fail for a passing reason, the MTA's next try stores the mail.
+            raise MailBusy(outcome.summary)
+        return outcome.as_dict()
 
     def _hand_to_odoo(self, raw):
         """A mail of another model keeps Odoo's own routing and errors."""
@@ -98,7 +104,7 @@ class CrmCaseMailIntake(models.AbstractModel):
         }
 
     def _check_gateway_user(self):
-        if not self.env.user.has_group("crm_case.group_crm_case_user"):
+        if not (self.env.su or self.env.user.has_group("crm_case.group_crm_case_user")):
             raise UserError(
                 _(
                     "The user %(user)s may not hand mails to the cases: give it "

@@ -4,6 +4,8 @@ from odoo import api
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from ..utils.mail_source import MailBusy
+
 RAW = b"""From: Carla <carla@concurrent.example.org>
 To: nobody@elsewhere.example.org
 Subject: Delivered twice at once
@@ -97,6 +99,24 @@ class TestCrmCaseGatewayConcurrency(TransactionCase):
         # Fetched again later (the first one died before marking it seen).
         self.assertTrue(second_server._crm_case_process_mail(RAW))
         second_cr.commit()
+        self._assert_recorded_once(section_id, server_id)
+
+    @mute_logger("odoo.addons.crm_case.models.fetchmail_server")
+    def test_pipe_defers_a_mail_another_process_is_storing(self):
+        """The MTA is told to try again (not that the mail is stored) while a
+        fetch holds the same mail; its next try finds it recorded."""
+        section_id, server_id = self._setup_server()
+        fetch_cr, pipe_cr = self._cursor(), self._cursor()
+        fetch_server = self._env(fetch_cr)["fetchmail.server"].browse(server_id)
+        self.assertTrue(fetch_server._crm_case_process_mail(RAW))
+        intake = self._env(pipe_cr)["crm.case.mail.intake"]
+        with self.assertRaises(MailBusy):
+            intake.process_mail(RAW, section_id=section_id)
+        pipe_cr.rollback()
+        fetch_cr.commit()
+        again = intake.process_mail(RAW, section_id=section_id)
+        self.assertEqual(again["outcome"], "duplicate")
+        pipe_cr.commit()
         self._assert_recorded_once(section_id, server_id)
 
     @mute_logger("odoo.sql_db", "odoo.addons.crm_case.models.fetchmail_server")

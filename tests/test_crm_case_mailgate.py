@@ -12,6 +12,7 @@ from .mailgate_common import (
     EX_USAGE,
     CrmCaseMailgateCommon,
 )
+from .poison_mail import nested_enclosures
 
 
 class BadGatewayHandler(http.server.BaseHTTPRequestHandler):
@@ -75,6 +76,20 @@ class TestCrmCaseMailgate(CrmCaseMailgateCommon):
             rf"^crm-case-mailgate: kept in Failed Incoming Mails \(#{failure.id}\): .+",
         )
         self.assertFalse(self.env["crm.case"].search([("name", "=", "Mailgate lost")]))
+
+    def test_poison_mail_is_kept_raw_and_the_next_mails_pass(self):
+        """The shape that keeps parsers busy for minutes, piped: kept raw at
+        once, and the mails behind it still become cases."""
+        status, line = self._mailgate(nested_enclosures(3000, self.support_email))
+        self.assertEqual(status, EX_OK)
+        self.assertIn("kept in Failed Incoming Mails", line)
+        failure = self.env["crm.case.mail.failure"].search(
+            [("message_id", "=", "<torture-3000@example.org>")]
+        )
+        self.assertIn("kept unparsed", failure.error)
+        status, line = self._mailgate(self._mail(subject="After the poison"))
+        self.assertEqual(status, EX_OK)
+        self.assertRegex(line, r"case \d+ created")
 
     def test_default_section_by_id_or_name(self):
         for label, section, expected in (
