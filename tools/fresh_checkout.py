@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,12 +30,6 @@ STOP_TIMEOUT = 120
 SERVER_STOP_TIMEOUT = 30
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def odoo_source_tree():
     import odoo
 
@@ -48,7 +41,7 @@ class FreshCheckout:
         self.work_dir = work_dir
         self.checkout = os.path.join(work_dir, odoo_setup.ADDON_NAME)
         self.bare_python = os.path.join(work_dir, "bare", "bin", "python")
-        self.http_port = free_port()
+        self.http_port = odoo_setup.free_port()
         self.timings = []
 
     # Preparation
@@ -88,7 +81,7 @@ class FreshCheckout:
         env.update(
             ODOO_SRC=odoo_source_tree(),
             PGHOST=nowhere,
-            PGPORT=str(free_port()),
+            PGPORT=str(odoo_setup.free_port()),
             CRM_CASE_PORT=str(self.http_port),
             XDG_DATA_HOME=os.path.join(self.work_dir, "xdg"),
         )

@@ -10,7 +10,6 @@ the tests run on a registry that already holds crm_case on the second side.
 import os
 import re
 import shutil
-import socket
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -37,12 +36,6 @@ SIDES = {"without crm_case": ["mail", "portal"], "with crm_case": ["crm_case"]}
 STARTING = re.compile(r" (odoo\.addons\.[\w.]+): Starting (\S+) \.\.\.\s*$")
 FAILED = re.compile(r" (odoo\.addons\.[\w.]+): (FAIL|ERROR): (?:Subtest )?(\S+)")
 SKIPPED = re.compile(r" (odoo\.addons\.[\w.]+): skipped (\S+) :")
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_outcomes(log):
@@ -90,9 +83,9 @@ def run_side(name, base_modules, addons_dir):
                 "--http-interface",
                 "127.0.0.1",
                 "--http-port",
-                str(free_port()),
+                str(odoo_setup.free_port()),
                 "--gevent-port",
-                str(free_port()),
+                str(odoo_setup.free_port()),
                 "--max-cron-threads",
                 "0",
                 "--log-level",
