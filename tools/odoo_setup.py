@@ -120,6 +120,30 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def test_run_options(modules, test_tags):
+    """Options of an Odoo run that installs ``modules`` and runs ``test_tags``:
+    on free loopback ports (Odoo serves HTTP while it tests, even told not to,
+    and the browser tours need it), without crons, logging each test."""
+    return [
+        "--init",
+        ",".join(modules),
+        "--test-enable",
+        "--test-tags",
+        test_tags,
+        "--stop-after-init",
+        "--http-interface",
+        "127.0.0.1",
+        "--http-port",
+        str(free_port()),
+        "--gevent-port",
+        str(free_port()),
+        "--max-cron-threads",
+        "0",
+        "--log-level",
+        "info",
+    ]
+
+
 def _postgres(statement, *identifiers):
     """Run ``statement`` (``{}`` for each quoted identifier) on the
     maintenance database, outside a transaction as CREATE/DROP DATABASE want."""

@@ -138,22 +138,7 @@ def run_odoo(database, addons_dir, test_tags):
     options = odoo_setup.odoo_options(
         database,
         addons_dir,
-        "--init",
-        odoo_setup.ADDON_NAME,
-        "--test-enable",
-        "--test-tags",
-        test_tags,
-        "--stop-after-init",
-        "--http-interface",
-        "127.0.0.1",
-        "--http-port",
-        str(odoo_setup.free_port()),
-        "--gevent-port",
-        str(odoo_setup.free_port()),
-        "--log-level",
-        "info",
-        "--max-cron-threads",
-        "0",
+        *odoo_setup.test_run_options([odoo_setup.ADDON_NAME], test_tags),
         quiet=False,
     )
     try:
