@@ -5,19 +5,17 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
-from . import test_crm_case_web
+from .screenshot_common import ScreenshotTourMixin
 
 
 @tagged("post_install", "-at_install", "crm_case", "crm_case_walkthrough")
-class TestCrmCaseWalkthrough(HttpCase):
+class TestCrmCaseWalkthrough(ScreenshotTourMixin, HttpCase):
     """The README's walk-through in the browser: the book's sections, categories,
     a two-level support case and a rule, in a company of their own so that
     nothing else shows on the pictures."""
 
     # Wide enough for the chatter to sit beside the case.
     browser_size = "1600x900"
-    _capture_screenshots = test_crm_case_web.TestCrmCaseWebClient._capture_screenshots
-    _check_screenshots = test_crm_case_web.TestCrmCaseWebClient._check_screenshots
 
     @classmethod
     def setUpClass(cls):

@@ -1,21 +1,15 @@
-import base64
-import os
 from datetime import datetime, time, timedelta
-from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import ChromeBrowser
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
-SCREENSHOT_PREFIX = "crm_case_screenshot "
-# Set to a folder (static/description) to refresh the pictures of the README.
-SCREENSHOT_DIR_ENV = "CRM_CASE_SCREENSHOT_DIR"
+from .screenshot_common import ScreenshotTourMixin
 
 
 @tagged("post_install", "-at_install", "crm_case", "crm_case_menu")
-class TestCrmCaseWebClient(HttpCase):
+class TestCrmCaseWebClient(ScreenshotTourMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -39,40 +33,6 @@ class TestCrmCaseWebClient(HttpCase):
         cls.field_service = Section.create({"name": "Tour Field Service"})
         cls.views_section = Section.create({"name": "Views Section"})
         cls.meetings = Section.create({"name": "Views Meetings"})
-
-    def _capture_screenshots(self):
-        """Patch the browser so that the tours' screenshot requests are served."""
-        shots = {}
-        original = ChromeBrowser._handle_console
-
-        def handle_console(browser, type, args=None, stackTrace=None, **kw):  # noqa: A002 pylint: disable=redefined-builtin
-            message = str(browser._from_remoteobject(args[0])) if args else ""
-            if type == "log" and message.startswith(SCREENSHOT_PREFIX):
-                name = message[len(SCREENSHOT_PREFIX) :]
-                future = browser._websocket_send(
-                    "Page.captureScreenshot", with_future=True
-                )
-                future.add_done_callback(
-                    lambda done: shots.__setitem__(
-                        name, base64.b64decode(done.result()["data"])
-                    )
-                )
-            return original(browser, type, args=args, stackTrace=stackTrace, **kw)
-
-        return shots, patch.object(ChromeBrowser, "_handle_console", handle_console)
-
-    def _check_screenshots(self, shots, names):
-        self.assertEqual(sorted(shots), sorted(names))
-        folder = os.environ.get(SCREENSHOT_DIR_ENV)
-        if folder:
-            # A relative folder is read from the module's root.
-            module_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-            folder = os.path.join(module_root, folder)
-        for name in names:
-            self.assertTrue(shots[name].startswith(b"\x89PNG"))
-            if folder:
-                with open(os.path.join(folder, f"{name}.png"), "wb") as image:
-                    image.write(shots[name])
 
     def test_menu_wizard_tour(self):
         shots, patcher = self._capture_screenshots()
