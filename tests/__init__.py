@@ -36,3 +36,4 @@ from . import test_crm_case_sender_trust_tour
 from . import test_crm_case_working_time
 from . import test_crm_case_pause
 from . import test_crm_case_rule_working_time
+from . import test_crm_case_working_time_tour

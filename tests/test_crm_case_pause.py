@@ -80,6 +80,22 @@ class TestCrmCasePause(WorkingTimeCommon):
         self.assertEqual(len(case.pause_ids), 1)
         self.assertFalse(case.pause_ids.date_end)
 
+    def test_rule_on_creation_setting_pending_opens_one_pause(self):
+        self.env["crm.case.rule"].search([]).active = False
+        self.env["crm.case.rule"].create(
+            {"name": "Park new cases", "trg_state_to": "draft", "act_state": "pending"}
+        )
+        cases = self._create_case() | self.env["crm.case"].create(
+            {
+                "name": "Waiting",
+                "section_id": self.section_level1.id,
+                "state": "pending",
+            }
+        )
+        self.assertEqual(cases.mapped("state"), ["pending", "pending"])
+        self.assertEqual(len(cases.pause_ids), 2)
+        self.assertEqual(cases.pause_ids.case_id, cases)
+
     def test_pause_intervals_of_many_cases_in_one_query(self):
         cases = self._create_case() | self._create_case() | self._create_case()
         with freeze_time(utc(2026, 3, 9, 8, 0)):
