@@ -3,6 +3,8 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
+from odoo.addons.mail.tests.common import mail_new_test_user
+
 from .working_time_common import WorkingTimeCommon, utc
 
 
@@ -119,6 +121,30 @@ class TestCrmCasePause(WorkingTimeCommon):
             pause.write({"date_end": utc(2026, 1, 1)})
         with self.assertRaises(AccessError):
             self.env["crm.case.pause"].with_user(self.internal_user).search([])
+
+    def test_other_company_sees_no_pause(self):
+        case = self._create_case()
+        case.action_open()
+        case.action_pending()
+        company_b = self.env["res.company"].create({"name": "Pause Company B"})
+        manager_b = mail_new_test_user(
+            self.env,
+            login="pause_manager_b",
+            groups="base.group_user,crm_case.group_crm_case_manager",
+            company_id=company_b.id,
+            company_ids=[(6, 0, company_b.ids)],
+        )
+        self.assertEqual(case.pause_ids.company_id, self.company)
+        Pause = self.env["crm.case.pause"]
+        self.assertFalse(
+            Pause.with_user(manager_b).search([("id", "=", case.pause_ids.id)])
+        )
+        with self.assertRaises(AccessError):
+            case.pause_ids.with_user(manager_b).write({"date_end": utc(2026, 1, 1)})
+        self.assertEqual(
+            Pause.with_user(self.case_manager).search([("case_id", "=", case.id)]),
+            case.pause_ids,
+        )
 
     def test_paused_time_on_the_case_form(self):
         case = self._open_case(utc(2026, 3, 9, 8, 0))
