@@ -21,3 +21,9 @@ from . import fetchmail_server
 from . import crm_case_mail_failure
 from . import crm_case_web_request
 from . import res_users
+from . import crm_case_sla
+from . import crm_case_sla_status
+from . import crm_case_sla_case
+from . import crm_case_sla_response
+from . import crm_case_rule_sla
+from . import resource_calendar_sla
