@@ -27,6 +27,8 @@
         "report/crm_case_report_views.xml",
         "report/crm_case_reports.xml",
         "report/crm_case_templates.xml",
+        "security/crm_case_pause_security.xml",
+        "views/crm_case_working_time_views.xml",
         "security/crm_case_sla_security.xml",
         "views/crm_case_sla_views.xml",
     ],

@@ -21,6 +21,8 @@ from . import fetchmail_server
 from . import crm_case_mail_failure
 from . import crm_case_web_request
 from . import res_users
+from . import crm_case_section_calendar
+from . import crm_case_pause
 from . import crm_case_sla
 from . import crm_case_sla_status
 from . import crm_case_sla_case
