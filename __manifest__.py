@@ -31,6 +31,7 @@
         "views/crm_case_working_time_views.xml",
         "security/crm_case_sla_security.xml",
         "views/crm_case_sla_views.xml",
+        "views/crm_case_sla_portal_templates.xml",
     ],
     "demo": [
         "demo/crm_case_demo.xml",

@@ -30,3 +30,17 @@ class CrmCase(models.Model):
             return False
         authors = message.author_id.user_ids
         return any(not user.share and not user._is_superuser() for user in authors)
+
+    def _sla_get_answer_deadline(self):
+        """The earliest deadline of the first responses still expected, as
+        promised to the customer; False when none is (answered, paused,
+        or already late)."""
+        self.ensure_one()
+        deadlines = [
+            status.deadline
+            for status in self.sudo().sla_status_ids
+            if status.target_type == "first_response"
+            and status.state in ("ongoing", "at_risk")
+            and status.deadline
+        ]
+        return min(deadlines) if deadlines else False

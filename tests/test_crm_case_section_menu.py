@@ -284,7 +284,7 @@ class TestCrmCaseSectionMenu(CrmCaseCommon):
     def test_remove_generated_menus(self):
         lines = self._run_wizard(self.section_sales, "Opportunities", self.crm_menu)
         menus, actions = lines.menu_id, lines.action_id
-        self.assertEqual(len(actions), 10)
+        self.assertEqual(len(actions), 12)
         self.section_sales.with_user(self.case_manager).action_remove_generated_menus()
         self.assertFalse(menus.exists())
         self.assertFalse(actions.exists())
