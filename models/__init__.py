@@ -29,3 +29,4 @@ from . import crm_case_sla_case
 from . import crm_case_sla_response
 from . import crm_case_rule_sla
 from . import resource_calendar_sla
+from . import crm_case_rule_working_time

@@ -38,3 +38,4 @@ from . import test_crm_case_pause
 from . import test_crm_case_sla
 from . import test_crm_case_sla_events
 from . import test_crm_case_sla_tour
+from . import test_crm_case_rule_working_time
