@@ -92,7 +92,15 @@ registry.category("web_tour.tours").add("crm_case_sla_breach_tour", {
         },
         ...screenshot("sla_policy", `${CASE_ROW} .o_field_widget[name=sla_state]`),
         {
-            trigger: `${CASE_ROW} .o_data_cell[name=name]`,
+            trigger: ".o_switch_view.o_kanban",
+            run: "click",
+        },
+        {
+            content: "The kanban card carries the badge too",
+            trigger: ".o_kanban_record:contains('Tour printer on fire') .o_field_widget[name=sla_state]:contains('Breached')",
+        },
+        {
+            trigger: ".o_kanban_record:contains('Tour printer on fire')",
             run: "click",
         },
         {
