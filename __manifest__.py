@@ -29,12 +29,16 @@
         "report/crm_case_templates.xml",
         "security/crm_case_pause_security.xml",
         "views/crm_case_working_time_views.xml",
+        "security/crm_case_sla_security.xml",
+        "views/crm_case_sla_views.xml",
+        "views/crm_case_sla_portal_templates.xml",
     ],
     "demo": [
         "demo/crm_case_demo.xml",
         "demo/crm_case_rule_demo.xml",
         "demo/crm_case_portal_demo.xml",
         "demo/crm_case_working_time_demo.xml",
+        "demo/crm_case_sla_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

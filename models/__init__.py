@@ -23,4 +23,10 @@ from . import crm_case_web_request
 from . import res_users
 from . import crm_case_section_calendar
 from . import crm_case_pause
+from . import crm_case_sla
+from . import crm_case_sla_status
+from . import crm_case_sla_case
+from . import crm_case_sla_response
+from . import crm_case_rule_sla
+from . import resource_calendar_sla
 from . import crm_case_rule_working_time
