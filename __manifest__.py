@@ -27,6 +27,9 @@
         "report/crm_case_report_views.xml",
         "report/crm_case_reports.xml",
         "report/crm_case_templates.xml",
+        "security/crm_case_merge_security.xml",
+        "wizard/crm_case_merge_views.xml",
+        "views/crm_case_merge_views.xml",
     ],
     "demo": [
         "demo/crm_case_demo.xml",

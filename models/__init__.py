@@ -21,3 +21,7 @@ from . import fetchmail_server
 from . import crm_case_mail_failure
 from . import crm_case_web_request
 from . import res_users
+from . import crm_case_merge
+from . import crm_case_merge_log
+from . import crm_case_mail_route_merge
+from . import crm_case_rule_merge
