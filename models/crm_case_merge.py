@@ -1,5 +1,6 @@
 """A case merged into another: cancelled, pointing to the case that goes on
-(the target), which took its messages, attachments, followers and watchers.
+(the target), which took its messages, attachments, activities, followers
+and watchers.
 
 The merge itself and its undo are recorded by ``crm.case.merge.log``.
 """

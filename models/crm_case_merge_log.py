@@ -1,7 +1,7 @@
 """A merge of cases, recorded so that it can be undone.
 
-Merging moves the messages, attachments, followers and watchers of the
-merged cases to the target and cancels them, pointing to the target
+Merging moves the messages, attachments, activities, followers and
+watchers of the merged cases to the target and cancels them, pointing to the target
 (``crm.case.merged_into_id``). Each line remembers what moved for one merged
 case; Undo moves exactly that back, whatever reached the target since.
 """
@@ -134,6 +134,11 @@ class CrmCaseMergeLog(models.Model):
                 ]
             )
         )
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search([("res_model", "=", "crm.case"), ("res_id", "=", case.id)])
+        )
         new_watchers = {}
         for address in case._merge_watcher_emails():
             normalized = email_normalize(address)
@@ -147,6 +152,7 @@ class CrmCaseMergeLog(models.Model):
             "previous_state": case.state,
             "message_ids": [Command.set(messages.ids)],
             "attachment_ids": [Command.set(attachments.ids)],
+            "activity_ids": [Command.set(activities.ids)],
             "follower_partner_ids": [
                 Command.set((case.message_partner_ids - known_followers).ids)
             ],
@@ -239,6 +245,11 @@ class CrmCaseMergeLogLine(models.Model):
         "crm_case_merge_log_line_attachment_rel",
         string="Moved Attachments",
     )
+    activity_ids = fields.Many2many(
+        "mail.activity",
+        "crm_case_merge_log_line_activity_rel",
+        string="Moved Activities",
+    )
     follower_partner_ids = fields.Many2many(
         "res.partner",
         "crm_case_merge_log_line_partner_rel",
@@ -260,6 +271,7 @@ class CrmCaseMergeLogLine(models.Model):
         self.ensure_one()
         self.message_ids.sudo().write({"res_id": target.id})
         self.attachment_ids.sudo().write({"res_id": target.id})
+        self.activity_ids.sudo().write({"res_id": target.id})
         target._merge_add_followers_and_watchers(
             self.follower_partner_ids, self.watcher_emails
         )
@@ -282,6 +294,10 @@ class CrmCaseMergeLogLine(models.Model):
             {"res_id": case.id}
         )
         line.attachment_ids.filtered(lambda a: a.res_model == "crm.case").write(
+            {"res_id": case.id}
+        )
+        # The activities still planned; those done since are gone.
+        line.activity_ids.filtered(lambda a: a.res_model == "crm.case").write(
             {"res_id": case.id}
         )
         target._merge_remove_followers_and_watchers(

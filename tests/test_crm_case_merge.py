@@ -43,6 +43,11 @@ class CrmCaseMergeCommon(CrmCaseCommon):
         self.case_b.message_subscribe(partner_ids=self.follower_b.ids)
         self.case_c.message_subscribe(partner_ids=self.follower_c.ids)
         self.case_b.action_open()
+        self.activity_b = self.case_b.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary="Call back",
+            user_id=self.case_user.id,
+        )
         self.flush_tracking()
 
     def _create_merge_case(self, name, date, description, **values):
@@ -119,6 +124,8 @@ class TestCrmCaseMerge(CrmCaseMergeCommon):
         self.flush_tracking()
         self.assertLessEqual(messages_b | messages_c, self._own_messages(self.case_a))
         self.assertLessEqual(attachments_b, self._attachments(self.case_a))
+        self.assertEqual(self.activity_b.res_id, self.case_a.id)
+        self.assertEqual(self.case_a.activity_ids, self.activity_b)
         # What the merged cases keep: the notes of the merge, their tracking.
         self.assertFalse(self._own_messages(self.case_b) & messages_b)
         self.assertFalse(self._attachments(self.case_b))
@@ -261,6 +268,8 @@ class TestCrmCaseMerge(CrmCaseMergeCommon):
         self.assertLessEqual(messages_b, self._own_messages(self.case_b))
         self.assertLessEqual(messages_c, self._own_messages(self.case_c))
         self.assertEqual(self._attachments(self.case_c), attachments_c)
+        self.assertEqual(self.case_b.activity_ids, self.activity_b)
+        self.assertFalse(self.case_a.activity_ids)
         self.assertFalse(self._own_messages(self.case_a) & (messages_b | messages_c))
         self.assertIn(after, self._own_messages(self.case_a))
         self.assertEqual(self.case_a.email_cc, email_cc_a)
