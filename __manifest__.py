@@ -32,6 +32,9 @@
         "security/crm_case_sla_security.xml",
         "views/crm_case_sla_views.xml",
         "views/crm_case_sla_portal_templates.xml",
+        "security/crm_case_merge_security.xml",
+        "wizard/crm_case_merge_views.xml",
+        "views/crm_case_merge_views.xml",
     ],
     "demo": [
         "demo/crm_case_demo.xml",

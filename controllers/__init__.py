@@ -1,2 +1,3 @@
 from . import portal
 from . import public_form
+from . import portal_merge

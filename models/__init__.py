@@ -30,3 +30,7 @@ from . import crm_case_sla_response
 from . import crm_case_rule_sla
 from . import resource_calendar_sla
 from . import crm_case_rule_working_time
+from . import crm_case_merge
+from . import crm_case_merge_log
+from . import crm_case_mail_route_merge
+from . import crm_case_rule_merge

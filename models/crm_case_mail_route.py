@@ -90,13 +90,17 @@ class CrmCaseMailIntake(models.AbstractModel):
         if not references:
             return None
         replied = self._find_case_message(references[-MAX_REFERENCES:])
-        return MailRoute(replied.res_id, reason="reply") if replied else None
+        if not replied:
+            return None
+        return MailRoute(self._get_route_case_id(replied.res_id), reason="reply")
 
     def _route_by_bounce(self, msg_dict):
         """A delivery report about a mail sent from a case."""
         bounced = msg_dict.get("bounced_message")
         if msg_dict.get("is_bounce") and bounced and bounced.model == "crm.case":
-            return MailRoute(bounced[:1].res_id, reason="bounce")
+            return MailRoute(
+                self._get_route_case_id(bounced[:1].res_id), reason="bounce"
+            )
         return None
 
     def _route_by_tag(self, msg_dict):
@@ -114,7 +118,7 @@ class CrmCaseMailIntake(models.AbstractModel):
             return None
         if case._gateway_is_case_sender(msg_dict):
             if case.section_id._gateway_trusts_sender(msg_dict):
-                return MailRoute(case.id, reason="tag")
+                return MailRoute(self._get_route_case_id(case.id), reason="tag")
             msg_dict["crm_case_claim_unverified"] = True
         msg_dict["crm_case_claimed_case_id"] = case.id
         return None
@@ -153,6 +157,12 @@ class CrmCaseMailIntake(models.AbstractModel):
     # ------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------
+
+    @api.model
+    def _get_route_case_id(self, case_id):
+        """The case a mail naming the case ``case_id`` goes to: that case, or
+        where another feature leads its mail (a hook)."""
+        return case_id
 
     @api.model
     def _find_case_message(self, message_ids):

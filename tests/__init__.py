@@ -40,3 +40,7 @@ from . import test_crm_case_sla_events
 from . import test_crm_case_sla_tour
 from . import test_crm_case_rule_working_time
 from . import test_crm_case_working_time_tour
+from . import test_crm_case_merge
+from . import test_crm_case_merge_gateway
+from . import test_crm_case_merge_portal
+from . import test_crm_case_merge_tour

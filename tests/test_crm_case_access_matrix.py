@@ -26,6 +26,9 @@ EXPECTED_ACCESS = {
     "crm.case.report": {"user": "r", "manager": "r"},
     "crm.case.report.cell": {"manager": "r"},
     "crm.case.pause": {"user": "r", "manager": "rwcu"},
+    # Written by the merge and its undo only, as the superuser.
+    "crm.case.merge.log": {"user": "r", "manager": "ru"},
+    "crm.case.merge.log.line": {"user": "r", "manager": "ru"},
 }
 OUTSIDERS = ("internal", "portal", "public")
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
@@ -43,6 +46,8 @@ EXPECTED_BUTTONS = {
         "action_historize": "user",
         "action_historize_send": "user",
         "action_view_rule_logs": "user",
+        "action_merge": "user",
+        "action_undo_merge": "user",
     },
     "crm.case.rule": {
         "action_preview": "manager",
@@ -65,6 +70,8 @@ EXPECTED_BUTTONS = {
     "res.partner": {"action_view_crm_cases": "user"},
     "res.users": {"action_view_case_report": "user"},
     "crm.case.report": {"action_open_case": "user"},
+    "crm.case.merge.log": {"action_undo": "user"},
+    "crm.case.merge.log.line": {},
 }
 
 
@@ -155,6 +162,7 @@ class TestCrmCaseAccessMatrix(CrmCaseCommon):
             "res.partner": self.customer_company,
             "crm.case.rule": self.env["crm.case.rule"].create({"name": "Matrix"}),
             "crm.case.rule.log": self.env["crm.case.rule.log"],
+            "crm.case.merge.log": self.env["crm.case.merge.log"],
             "crm.case.report": self.env["crm.case.report"].browse(case.id),
             "res.users": self.case_user,
             "crm.case.mail.failure": self.env["crm.case.mail.failure"].create(

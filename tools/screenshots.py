@@ -13,6 +13,7 @@ from . import odoo_setup, run_tests
 TOUR_TESTS = ["TestCrmCaseWebClient", "TestCrmCaseWalkthrough"]
 TOUR_TESTS += ["TestCrmCaseWorkingTimeTour"]
 TOUR_TESTS = ["TestCrmCaseWebClient", "TestCrmCaseWalkthrough", "TestCrmCaseSlaTour"]
+TOUR_TESTS = ["TestCrmCaseWebClient", "TestCrmCaseWalkthrough", "TestCrmCaseMergeTour"]
 FOLDER = os.path.join("static", "description")
 # Pictures above this size make the module's page slow: say so.
 MAX_BYTES = 150 * 1024

@@ -1,2 +1,3 @@
 from . import crm_case_section_menu_create
 from . import crm_case_section_menu_create_sla
+from . import crm_case_merge
