@@ -27,11 +27,13 @@
         "report/crm_case_report_views.xml",
         "report/crm_case_reports.xml",
         "report/crm_case_templates.xml",
+        "views/crm_case_canned_reply_views.xml",
     ],
     "demo": [
         "demo/crm_case_demo.xml",
         "demo/crm_case_rule_demo.xml",
         "demo/crm_case_portal_demo.xml",
+        "demo/crm_case_canned_reply_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -21,3 +21,5 @@ from . import fetchmail_server
 from . import crm_case_mail_failure
 from . import crm_case_web_request
 from . import res_users
+from . import mail_template
+from . import crm_case_canned_reply
