@@ -7,7 +7,7 @@
     "author": "crm_case developers",
     "website": "https://github.com/crm-case/crm_case",
     "license": "LGPL-3",
-    "depends": ["mail", "portal"],
+    "depends": ["mail", "portal", "rating"],
     "data": [
         "security/crm_case_groups.xml",
         "security/ir.model.access.csv",
@@ -27,7 +27,9 @@
         "report/crm_case_report_views.xml",
         "report/crm_case_reports.xml",
         "report/crm_case_templates.xml",
+        "data/mail_template_rating_data.xml",
         "views/crm_case_canned_reply_views.xml",
+        "views/crm_case_rating_views.xml",
     ],
     "demo": [
         "demo/crm_case_demo.xml",

@@ -23,3 +23,6 @@ from . import crm_case_web_request
 from . import res_users
 from . import mail_template
 from . import crm_case_canned_reply
+from . import crm_case_section_rating
+from . import crm_case_rating
+from . import crm_case_rule_rating
