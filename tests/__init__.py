@@ -35,3 +35,5 @@ from . import test_crm_case_sender_trust_dovecot
 from . import test_crm_case_sender_trust_tour
 from . import test_crm_case_canned_reply
 from . import test_crm_case_rating
+from . import test_crm_case_canned_reply_tour
+from . import test_crm_case_rating_tour
