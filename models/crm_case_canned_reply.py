@@ -53,6 +53,20 @@ class CrmCase(models.Model):
             ("crm_case_section_ids", "in", self.section_id.ids),
         ]
 
+    def _check_canned_reply(self, template):
+        """Refuse a canned reply of another section on these cases."""
+        for case in self:
+            if not template.filtered_domain(case._get_canned_reply_domain()):
+                raise UserError(
+                    _(
+                        "The canned reply %(reply)s is not offered in the section "
+                        "%(section)s of the case %(case)s.",
+                        reply=template.name,
+                        section=case.section_id.complete_name,
+                        case=case.display_name,
+                    )
+                )
+
     def _render_canned_reply(self, template):
         """The text of a canned reply for this case, placeholders filled.
 
@@ -60,15 +74,6 @@ class CrmCase(models.Model):
         :return: plain text, for Your Action
         """
         self.ensure_one()
-        if not template.filtered_domain(self._get_canned_reply_domain()):
-            raise UserError(
-                _(
-                    "The canned reply %(reply)s is not offered in the section "
-                    "%(section)s of the case %(case)s.",
-                    reply=template.name,
-                    section=self.section_id.complete_name,
-                    case=self.display_name,
-                )
-            )
+        self._check_canned_reply(template)
         body = template._render_field("body_html", self.ids, compute_lang=True)
         return html2plaintext(body[self.id] or "")

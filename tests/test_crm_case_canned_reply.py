@@ -133,6 +133,23 @@ class TestCrmCaseCannedReply(CrmCaseCommon):
         self.assertEqual(len(message), 1)
         self.assertEqual(message.author_id, self.case_user.partner_id)
 
+    def test_chatter_composer_refuses_another_sections_reply(self):
+        case = self._create_partner_case()
+        composer = Form(
+            self.env["mail.compose.message"]
+            .with_user(self.case_user)
+            .with_context(
+                default_model="crm.case",
+                default_res_ids=case.ids,
+                default_composition_mode="comment",
+            )
+        )
+        composer.template_id = self.sales_reply
+        wizard = composer.save()
+        with self.assertRaisesRegex(UserError, "not offered in the section"):
+            wizard.action_send_mail()
+        self.assertFalse(case.message_ids.filtered(lambda m: "Sales" in m.body))
+
     def test_only_managers_keep_case_templates(self):
         model = self.env["ir.model"]._get_id("crm.case")
         Template = self.env["mail.template"].with_user(self.case_user)
