@@ -3,7 +3,7 @@ verdict through Odoo's rating pages, and the "rated" event of the rules."""
 
 import logging
 
-from odoo import models
+from odoo import fields, models
 
 _logger = logging.getLogger(__name__)
 
@@ -11,6 +11,19 @@ _logger = logging.getLogger(__name__)
 class CrmCase(models.Model):
     _name = "crm.case"
     _inherit = ["crm.case", "rating.mixin"]
+
+    rating_last_comment = fields.Text(
+        string="Rating Comment",
+        compute="_compute_rating_last_comment",
+        groups="base.group_user",
+        help="The comment of the customer's last rating.",
+    )
+
+    def _compute_rating_last_comment(self):
+        # Not Odoo's rating_last_feedback: that one reads the newest rating,
+        # which is the unanswered request once a reopened case is closed again.
+        for case in self:
+            case.rating_last_comment = case._get_portal_rating().feedback
 
     # ------------------------------------------------------------
     # Rating configuration

@@ -100,8 +100,16 @@ class TestCrmCaseRating(CrmCaseRatingCommon):
         self.assertIn("Took three weeks.", message.body)
         self.assertFalse(message.subtype_id.internal, "the customer sees it too")
         self.assertEqual(case.rating_last_value, 1)
-        self.assertEqual(case.rating_last_feedback, "Took three weeks.")
+        self.assertEqual(case.rating_last_comment, "Took three weeks.")
         self.assertEqual(case.state, "done", "a rating is no reply reopening the case")
+        # Reopened and closed again: a new request waits, the verdict stays.
+        case.action_draft()
+        case.action_open()
+        case.action_close()
+        self.assertEqual(len(self._request(case)), 1)
+        case.invalidate_recordset()
+        self.assertEqual(case.rating_last_value, 1)
+        self.assertEqual(case.rating_last_comment, "Took three weeks.")
 
     def test_logged_in_customer_rating_does_not_reopen(self):
         portal = self.env["res.users"].create(
