@@ -7,7 +7,7 @@
     "author": "crm_case developers",
     "website": "https://github.com/crm-case/crm_case",
     "license": "LGPL-3",
-    "depends": ["mail", "portal", "resource"],
+    "depends": ["mail", "portal", "rating", "resource"],
     "data": [
         "security/crm_case_groups.xml",
         "security/ir.model.access.csv",
@@ -35,6 +35,9 @@
         "security/crm_case_merge_security.xml",
         "wizard/crm_case_merge_views.xml",
         "views/crm_case_merge_views.xml",
+        "data/mail_template_rating_data.xml",
+        "views/crm_case_canned_reply_views.xml",
+        "views/crm_case_rating_views.xml",
     ],
     "demo": [
         "demo/crm_case_demo.xml",
@@ -42,6 +45,7 @@
         "demo/crm_case_portal_demo.xml",
         "demo/crm_case_working_time_demo.xml",
         "demo/crm_case_sla_demo.xml",
+        "demo/crm_case_canned_reply_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -34,3 +34,8 @@ from . import crm_case_merge
 from . import crm_case_merge_log
 from . import crm_case_mail_route_merge
 from . import crm_case_rule_merge
+from . import mail_template
+from . import crm_case_canned_reply
+from . import crm_case_section_rating
+from . import crm_case_rating
+from . import crm_case_rule_rating

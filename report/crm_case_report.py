@@ -63,6 +63,20 @@ class CrmCaseReport(models.Model):
     )
     escalation_count = fields.Integer(string="Escalations", readonly=True)
     rule_log_count = fields.Integer(string="Rule Firings", readonly=True)
+    rating_value = fields.Float(
+        string="Average Rating",
+        digits=(16, 2),
+        aggregator="avg",
+        readonly=True,
+        help="The customer's last rating of the case (1 to 5); averaged over the "
+        "rated cases of a group.",
+    )
+    rated_count = fields.Integer(string="Rated Cases", readonly=True)
+    rating_dissatisfied_count = fields.Integer(
+        string="Dissatisfied Ratings",
+        readonly=True,
+        help="Rated cases whose last rating is below Okay.",
+    )
 
     # ------------------------------------------------------------
     # SQL view
@@ -93,7 +107,12 @@ class CrmCaseReport(models.Model):
                 %(weighted_revenue)s AS weighted_revenue,
                 COALESCE(c.probability, 0) AS probability,
                 COALESCE(c.escalation_count, 0) AS escalation_count,
-                COALESCE(logs.firing_count, 0) AS rule_log_count
+                COALESCE(logs.firing_count, 0) AS rule_log_count,
+                -- NULL when not rated: the average counts the rated cases only
+                NULLIF(c.rating_last_value, 0) AS rating_value,
+                (COALESCE(c.rating_last_value, 0) > 0)::int AS rated_count,
+                (COALESCE(c.rating_last_value, 0) > 0
+                    AND c.rating_last_value < 3)::int AS rating_dissatisfied_count
             """,
             delay_close=SQL(CASE_DELAY_CLOSE),
             weighted_revenue=SQL(CASE_WEIGHTED_REVENUE),

@@ -44,3 +44,7 @@ from . import test_crm_case_merge
 from . import test_crm_case_merge_gateway
 from . import test_crm_case_merge_portal
 from . import test_crm_case_merge_tour
+from . import test_crm_case_canned_reply
+from . import test_crm_case_rating
+from . import test_crm_case_canned_reply_tour
+from . import test_crm_case_rating_tour

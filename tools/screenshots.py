@@ -14,6 +14,12 @@ TOUR_TESTS = ["TestCrmCaseWebClient", "TestCrmCaseWalkthrough"]
 TOUR_TESTS += ["TestCrmCaseWorkingTimeTour"]
 TOUR_TESTS = ["TestCrmCaseWebClient", "TestCrmCaseWalkthrough", "TestCrmCaseSlaTour"]
 TOUR_TESTS = ["TestCrmCaseWebClient", "TestCrmCaseWalkthrough", "TestCrmCaseMergeTour"]
+TOUR_TESTS = [
+    "TestCrmCaseWebClient",
+    "TestCrmCaseWalkthrough",
+    "TestCrmCaseCannedReplyTour",
+    "TestCrmCaseRatingTour",
+]
 FOLDER = os.path.join("static", "description")
 # Pictures above this size make the module's page slow: say so.
 MAX_BYTES = 150 * 1024

@@ -1,3 +1,4 @@
 from . import crm_case_section_menu_create
 from . import crm_case_section_menu_create_sla
 from . import crm_case_merge
+from . import mail_compose_message
