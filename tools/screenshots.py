@@ -10,13 +10,12 @@ import sys
 
 from . import odoo_setup, run_tests
 
-TOUR_TESTS = ["TestCrmCaseWebClient", "TestCrmCaseWalkthrough"]
-TOUR_TESTS += ["TestCrmCaseWorkingTimeTour"]
-TOUR_TESTS = ["TestCrmCaseWebClient", "TestCrmCaseWalkthrough", "TestCrmCaseSlaTour"]
-TOUR_TESTS = ["TestCrmCaseWebClient", "TestCrmCaseWalkthrough", "TestCrmCaseMergeTour"]
 TOUR_TESTS = [
     "TestCrmCaseWebClient",
     "TestCrmCaseWalkthrough",
+    "TestCrmCaseWorkingTimeTour",
+    "TestCrmCaseSlaTour",
+    "TestCrmCaseMergeTour",
     "TestCrmCaseCannedReplyTour",
     "TestCrmCaseRatingTour",
 ]
