@@ -26,6 +26,9 @@ EXPECTED_ACCESS = {
     "crm.case.report": {"user": "r", "manager": "r"},
     "crm.case.report.cell": {"manager": "r"},
     "crm.case.pause": {"user": "r", "manager": "rwcu"},
+    "crm.case.sla": {"user": "r", "manager": "rwcu"},
+    # Computed by the module only: nobody writes a status by hand.
+    "crm.case.sla.status": {"user": "r", "manager": "r"},
     # Written by the merge and its undo only, as the superuser.
     "crm.case.merge.log": {"user": "r", "manager": "ru"},
     "crm.case.merge.log.line": {"user": "r", "manager": "ru"},
