@@ -34,3 +34,6 @@ from . import test_crm_case_sender_trust
 from . import test_crm_case_sender_trust_dovecot
 from . import test_crm_case_sender_trust_tour
 from . import test_crm_case_assignment
+from . import test_crm_case_assignment_tour
+from . import test_crm_case_assignment_paths
+from . import test_crm_case_assignment_concurrency
