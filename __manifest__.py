@@ -38,6 +38,7 @@
         "data/mail_template_rating_data.xml",
         "views/crm_case_canned_reply_views.xml",
         "views/crm_case_rating_views.xml",
+        "views/crm_case_assignment_views.xml",
     ],
     "demo": [
         "demo/crm_case_demo.xml",

@@ -39,3 +39,6 @@ from . import crm_case_canned_reply
 from . import crm_case_section_rating
 from . import crm_case_rating
 from . import crm_case_rule_rating
+from . import crm_case_section_assignment
+from . import crm_case_assignment
+from . import crm_case_rule_assignment

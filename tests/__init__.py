@@ -48,3 +48,7 @@ from . import test_crm_case_canned_reply
 from . import test_crm_case_rating
 from . import test_crm_case_canned_reply_tour
 from . import test_crm_case_rating_tour
+from . import test_crm_case_assignment
+from . import test_crm_case_assignment_tour
+from . import test_crm_case_assignment_paths
+from . import test_crm_case_assignment_concurrency

@@ -18,6 +18,7 @@ TOUR_TESTS = [
     "TestCrmCaseMergeTour",
     "TestCrmCaseCannedReplyTour",
     "TestCrmCaseRatingTour",
+    "TestCrmCaseAssignmentTour",
 ]
 FOLDER = os.path.join("static", "description")
 # Pictures above this size make the module's page slow: say so.
