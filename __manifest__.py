@@ -27,6 +27,8 @@
         "report/crm_case_report_views.xml",
         "report/crm_case_reports.xml",
         "report/crm_case_templates.xml",
+        "report/crm_case_sla_report_views.xml",
+        "security/crm_case_sla_report_security.xml",
     ],
     "demo": [
         "demo/crm_case_demo.xml",
