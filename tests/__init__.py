@@ -34,3 +34,4 @@ from . import test_crm_case_sender_trust
 from . import test_crm_case_sender_trust_dovecot
 from . import test_crm_case_sender_trust_tour
 from . import test_crm_case_sla_report
+from . import test_crm_case_sla_report_tour

@@ -320,8 +320,7 @@ class TestCrmCaseSlaReport(CrmCaseSlaReportCommon):
         cell = next(
             group
             for group in groups
-            if group["sla_id"][0] == self.sla_first_l1.id
-            and group["state"] == "met"
+            if group["sla_id"][0] == self.sla_first_l1.id and group["state"] == "met"
         )
         rows = Report.search(cell["__domain"])
         self.assertEqual(rows.mapped("case_id.name"), ["I", "F", "C", "A"])

@@ -10,7 +10,11 @@ import sys
 
 from . import odoo_setup, run_tests
 
-TOUR_TESTS = ["TestCrmCaseWebClient", "TestCrmCaseWalkthrough"]
+TOUR_TESTS = [
+    "TestCrmCaseWebClient",
+    "TestCrmCaseWalkthrough",
+    "TestCrmCaseSlaReportTour",
+]
 FOLDER = os.path.join("static", "description")
 # Pictures above this size make the module's page slow: say so.
 MAX_BYTES = 150 * 1024

@@ -111,9 +111,7 @@ def check_same(rows, planned):
     differences = [
         (status_id, ours, theirs)
         for status_id, (*_x, deadline, at_risk) in rows.items()
-        for ours, theirs in zip(
-            (deadline, at_risk), planned[status_id], strict=True
-        )
+        for ours, theirs in zip((deadline, at_risk), planned[status_id], strict=True)
         if not (ours and theirs and abs(ours - theirs) < SAME_INSTANT)
     ]
     if differences:
