@@ -7,7 +7,7 @@
     "author": "crm_case developers",
     "website": "https://github.com/crm-case/crm_case",
     "license": "LGPL-3",
-    "depends": ["mail", "portal"],
+    "depends": ["mail", "portal", "resource"],
     "data": [
         "security/crm_case_groups.xml",
         "security/ir.model.access.csv",
@@ -27,6 +27,8 @@
         "report/crm_case_report_views.xml",
         "report/crm_case_reports.xml",
         "report/crm_case_templates.xml",
+        "security/crm_case_pause_security.xml",
+        "views/crm_case_working_time_views.xml",
         "report/crm_case_sla_report_views.xml",
         "security/crm_case_sla_report_security.xml",
     ],

@@ -33,5 +33,7 @@ from . import test_crm_case_auth_results
 from . import test_crm_case_sender_trust
 from . import test_crm_case_sender_trust_dovecot
 from . import test_crm_case_sender_trust_tour
+from . import test_crm_case_working_time
+from . import test_crm_case_pause
 from . import test_crm_case_sla_report
 from . import test_crm_case_sla_report_tour
