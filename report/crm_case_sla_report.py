@@ -56,7 +56,7 @@ class CrmCaseSlaReport(models.Model):
     state = fields.Selection(SLA_STATES, string="Service Level", readonly=True)
     active = fields.Boolean(readonly=True)
     hours_taken = fields.Float(
-        string="Average Time (Working Hours)",
+        string="Average Hours",
         digits=(16, 2),
         aggregator="avg",
         readonly=True,
@@ -64,7 +64,7 @@ class CrmCaseSlaReport(models.Model):
         "resolution, pauses excluded; averaged over the targets reached.",
     )
     hours_taken_p90 = fields.Float(
-        string="90th Percentile Time (Working Hours)",
+        string="90th Percentile Hours",
         digits=(16, 2),
         aggregator="p90",
         readonly=True,

@@ -23,7 +23,7 @@ registry.category("web_tour.tours").add("crm_case_sla_report_tour", {
         },
         {
             content: "The pivot shows the percentile beside the average",
-            trigger: ".o_pivot th:contains('90th Percentile Time (Working Hours)')",
+            trigger: ".o_pivot th:contains('90th Percentile Hours')",
         },
         ...screenshot(
             "sla_report_pivot",
