@@ -37,3 +37,4 @@ from . import test_crm_case_working_time
 from . import test_crm_case_pause
 from . import test_crm_case_sla_report
 from . import test_crm_case_sla_report_tour
+from . import test_crm_case_sla_report_flow
