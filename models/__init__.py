@@ -23,3 +23,4 @@ from . import crm_case_web_request
 from . import res_users
 from . import crm_case_section_calendar
 from . import crm_case_pause
+from . import crm_case_rule_working_time

@@ -38,3 +38,4 @@ from . import test_crm_case_pause
 from . import test_crm_case_sla_report
 from . import test_crm_case_sla_report_tour
 from . import test_crm_case_sla_report_flow
+from . import test_crm_case_rule_working_time
