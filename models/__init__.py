@@ -24,3 +24,9 @@ from . import res_users
 from . import crm_case_section_calendar
 from . import crm_case_pause
 from . import crm_case_rule_working_time
+from . import crm_case_sla
+from . import crm_case_sla_status
+from . import crm_case_sla_case
+from . import crm_case_sla_response
+from . import crm_case_rule_sla
+from . import resource_calendar_sla

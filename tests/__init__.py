@@ -39,3 +39,5 @@ from . import test_crm_case_sla_report
 from . import test_crm_case_sla_report_tour
 from . import test_crm_case_sla_report_flow
 from . import test_crm_case_rule_working_time
+from . import test_crm_case_sla
+from . import test_crm_case_sla_events

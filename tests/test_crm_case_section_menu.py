@@ -23,6 +23,8 @@ ENTRY_LABELS = [
     "Unassigned",
     "Late",
     "Cancelled",
+    "SLA At Risk",
+    "SLA Breached",
 ]
 
 
@@ -115,7 +117,7 @@ class TestCrmCaseSectionMenu(CrmCaseCommon):
         ]
         for base_name, section, parent in seed:
             lines = self._run_wizard(section, base_name, parent)
-            self.assertEqual(len(lines), 11)
+            self.assertEqual(len(lines), 13)
             self._assert_tree(
                 lines, section, base_name, parent, ["list", "form", "calendar"]
             )
@@ -270,7 +272,7 @@ class TestCrmCaseSectionMenu(CrmCaseCommon):
         # The base menu deleted by hand: its entries come back under a new one.
         by_key["root"].menu_id.unlink()
         lines = self._run_wizard(self.section_sales, "Opportunities", self.crm_menu)
-        self.assertEqual(len(lines), 11)
+        self.assertEqual(len(lines), 13)
         self._assert_tree(
             lines,
             self.section_sales,
@@ -282,7 +284,7 @@ class TestCrmCaseSectionMenu(CrmCaseCommon):
     def test_remove_generated_menus(self):
         lines = self._run_wizard(self.section_sales, "Opportunities", self.crm_menu)
         menus, actions = lines.menu_id, lines.action_id
-        self.assertEqual(len(actions), 10)
+        self.assertEqual(len(actions), 12)
         self.section_sales.with_user(self.case_manager).action_remove_generated_menus()
         self.assertFalse(menus.exists())
         self.assertFalse(actions.exists())
@@ -379,7 +381,7 @@ class TestCrmCaseSectionMenu(CrmCaseCommon):
         self._assert_refused("was already generated for the section Quality")
         # The same name under another parent is fine.
         lines = self._run_wizard(self.section_sales, "Opportunities", self.crm_menu)
-        self.assertEqual(len(lines), 11)
+        self.assertEqual(len(lines), 13)
 
     # ------------------------------------------------------------
     # Access
@@ -399,7 +401,7 @@ class TestCrmCaseSectionMenu(CrmCaseCommon):
             self.section_sales.with_user(self.case_user).action_remove_generated_menus()
         with self.assertRaises(AccessError):
             lines.with_user(self.case_user).unlink()
-        self.assertEqual(len(lines.exists()), 11)
+        self.assertEqual(len(lines.exists()), 13)
         wizard_menu = self.env.ref("crm_case.crm_case_section_menu_create_menu")
         visible = self.env["ir.ui.menu"].with_user(self.case_user)._visible_menu_ids()
         self.assertNotIn(wizard_menu.id, visible)

@@ -39,7 +39,7 @@ class TestCrmCaseWebClient(ScreenshotTourMixin, HttpCase):
         with patcher:
             self.start_tour("/odoo", "crm_case_menu_wizard_tour", login="web_manager")
         lines = self.field_service.generated_menu_ids
-        self.assertEqual(len(lines), 11)
+        self.assertEqual(len(lines), 13)
         self.assertEqual(
             set(lines.action_id.mapped("view_mode")), {"list,form,calendar,kanban"}
         )
