@@ -22,20 +22,25 @@ class TestCrmCaseSlaReportFlow(CrmCaseSlaCommon):
         monday, tuesday = T0.replace(hour=0), T0.replace(hour=0) + timedelta(days=1)
         cases = {}
 
+        def open_case(when, name):
+            case = self._case_at(when, name=name)
+            self._at(when, case.action_open)
+            return case
+
         # Closed at noon: 3 working hours (a case closed without an answer
         # counts its first response at the closing).
-        cases["noon"] = self._case_at(monday.replace(hour=9), name="Noon")
+        cases["noon"] = open_case(monday.replace(hour=9), "Noon")
         self._at(monday.replace(hour=12), cases["noon"].action_close)
         # Opened after lunch, closed the next morning: 4 + 2 working hours.
-        cases["overnight"] = self._case_at(monday.replace(hour=13), name="Overnight")
+        cases["overnight"] = open_case(monday.replace(hour=13), "Overnight")
         self._at(tuesday.replace(hour=10), cases["overnight"].action_close)
         # Never closed: past both deadlines when the cron runs.
-        cases["forgotten"] = self._case_at(monday.replace(hour=16), name="Forgotten")
+        cases["forgotten"] = open_case(monday.replace(hour=16), "Forgotten")
         # Closed in an hour and a half.
-        cases["quick"] = self._case_at(tuesday.replace(hour=9), name="Quick")
+        cases["quick"] = open_case(tuesday.replace(hour=9), "Quick")
         self._at(tuesday.replace(hour=10, minute=30), cases["quick"].action_close)
         # Pending from 10:00 to 15:00, waiting for the partner: 1 + 1 hours.
-        cases["paused"] = self._case_at(tuesday.replace(hour=9), name="Paused")
+        cases["paused"] = open_case(tuesday.replace(hour=9), "Paused")
         self._at(tuesday.replace(hour=10), cases["paused"].action_pending)
         self._at(tuesday.replace(hour=15), cases["paused"].action_open)
         self._at(tuesday.replace(hour=16), cases["paused"].action_close)
