@@ -83,13 +83,17 @@ class CrmCase(models.Model):
     # ------------------------------------------------------------
 
     def _open_pauses(self):
-        """Start a pause on each case, in one insert."""
-        if self:
-            # sudo: pauses are bookkeeping of the state change, whoever makes
-            # it (a portal answer, a rule, the mail gateway).
-            self.env["crm.case.pause"].sudo().create(
-                [{"case_id": case.id} for case in self]
-            )
+        """Start a pause on each case that has no running one, in one insert."""
+        if not self:
+            return
+        # sudo: pauses are bookkeeping of the state change, whoever makes it
+        # (a portal answer, a rule, the mail gateway).
+        Pause = self.env["crm.case.pause"].sudo()
+        # A rule fired by the creation may have made the case Pending already.
+        running = Pause.search(
+            [("case_id", "in", self.ids), ("date_end", "=", False)]
+        ).case_id
+        Pause.create([{"case_id": case.id} for case in self - running])
 
     def _close_pauses(self):
         """End the running pause of each case, in one write."""

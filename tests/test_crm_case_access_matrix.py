@@ -25,6 +25,7 @@ EXPECTED_ACCESS = {
     "crm.case.web.request": {"manager": "ru"},
     "crm.case.report": {"user": "r", "manager": "r"},
     "crm.case.report.cell": {"manager": "r"},
+    "crm.case.pause": {"user": "r", "manager": "rwcu"},
 }
 OUTSIDERS = ("internal", "portal", "public")
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}

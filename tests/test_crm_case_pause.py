@@ -3,6 +3,8 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
+from odoo.addons.mail.tests.common import mail_new_test_user
+
 from .working_time_common import WorkingTimeCommon, utc
 
 
@@ -80,6 +82,22 @@ class TestCrmCasePause(WorkingTimeCommon):
         self.assertEqual(len(case.pause_ids), 1)
         self.assertFalse(case.pause_ids.date_end)
 
+    def test_rule_on_creation_setting_pending_opens_one_pause(self):
+        self.env["crm.case.rule"].search([]).active = False
+        self.env["crm.case.rule"].create(
+            {"name": "Park new cases", "trg_state_to": "draft", "act_state": "pending"}
+        )
+        cases = self._create_case() | self.env["crm.case"].create(
+            {
+                "name": "Waiting",
+                "section_id": self.section_level1.id,
+                "state": "pending",
+            }
+        )
+        self.assertEqual(cases.mapped("state"), ["pending", "pending"])
+        self.assertEqual(len(cases.pause_ids), 2)
+        self.assertEqual(cases.pause_ids.case_id, cases)
+
     def test_pause_intervals_of_many_cases_in_one_query(self):
         cases = self._create_case() | self._create_case() | self._create_case()
         with freeze_time(utc(2026, 3, 9, 8, 0)):
@@ -103,6 +121,30 @@ class TestCrmCasePause(WorkingTimeCommon):
             pause.write({"date_end": utc(2026, 1, 1)})
         with self.assertRaises(AccessError):
             self.env["crm.case.pause"].with_user(self.internal_user).search([])
+
+    def test_other_company_sees_no_pause(self):
+        case = self._create_case()
+        case.action_open()
+        case.action_pending()
+        company_b = self.env["res.company"].create({"name": "Pause Company B"})
+        manager_b = mail_new_test_user(
+            self.env,
+            login="pause_manager_b",
+            groups="base.group_user,crm_case.group_crm_case_manager",
+            company_id=company_b.id,
+            company_ids=[(6, 0, company_b.ids)],
+        )
+        self.assertEqual(case.pause_ids.company_id, self.company)
+        Pause = self.env["crm.case.pause"]
+        self.assertFalse(
+            Pause.with_user(manager_b).search([("id", "=", case.pause_ids.id)])
+        )
+        with self.assertRaises(AccessError):
+            case.pause_ids.with_user(manager_b).write({"date_end": utc(2026, 1, 1)})
+        self.assertEqual(
+            Pause.with_user(self.case_manager).search([("case_id", "=", case.id)]),
+            case.pause_ids,
+        )
 
     def test_paused_time_on_the_case_form(self):
         case = self._open_case(utc(2026, 3, 9, 8, 0))
