@@ -40,6 +40,7 @@
         "demo/crm_case_rule_demo.xml",
         "demo/crm_case_portal_demo.xml",
         "demo/crm_case_working_time_demo.xml",
+        "demo/crm_case_sla_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

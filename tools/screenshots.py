@@ -17,6 +17,7 @@ TOUR_TESTS = [
 ]
 TOUR_TESTS = ["TestCrmCaseWebClient", "TestCrmCaseWalkthrough"]
 TOUR_TESTS += ["TestCrmCaseWorkingTimeTour"]
+TOUR_TESTS = ["TestCrmCaseWebClient", "TestCrmCaseWalkthrough", "TestCrmCaseSlaTour"]
 FOLDER = os.path.join("static", "description")
 # Pictures above this size make the module's page slow: say so.
 MAX_BYTES = 150 * 1024
