@@ -15,9 +15,8 @@ TOUR_TESTS = [
     "TestCrmCaseWalkthrough",
     "TestCrmCaseSlaReportTour",
 ]
-TOUR_TESTS = ["TestCrmCaseWebClient", "TestCrmCaseWalkthrough"]
 TOUR_TESTS += ["TestCrmCaseWorkingTimeTour"]
-TOUR_TESTS = ["TestCrmCaseWebClient", "TestCrmCaseWalkthrough", "TestCrmCaseSlaTour"]
+TOUR_TESTS += ["TestCrmCaseSlaTour"]
 FOLDER = os.path.join("static", "description")
 # Pictures above this size make the module's page slow: say so.
 MAX_BYTES = 150 * 1024
