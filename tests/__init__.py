@@ -43,4 +43,3 @@ from . import test_crm_case_sla
 from . import test_crm_case_sla_events
 from . import test_crm_case_working_time_tour
 from . import test_crm_case_sla_tour
-from . import test_crm_case_rule_working_time
