@@ -39,6 +39,8 @@
         "views/crm_case_canned_reply_views.xml",
         "views/crm_case_rating_views.xml",
         "views/crm_case_assignment_views.xml",
+        "report/crm_case_sla_report_views.xml",
+        "security/crm_case_sla_report_security.xml",
     ],
     "demo": [
         "demo/crm_case_demo.xml",

@@ -23,13 +23,13 @@ from . import crm_case_web_request
 from . import res_users
 from . import crm_case_section_calendar
 from . import crm_case_pause
+from . import crm_case_rule_working_time
 from . import crm_case_sla
 from . import crm_case_sla_status
 from . import crm_case_sla_case
 from . import crm_case_sla_response
 from . import crm_case_rule_sla
 from . import resource_calendar_sla
-from . import crm_case_rule_working_time
 from . import crm_case_merge
 from . import crm_case_merge_log
 from . import crm_case_mail_route_merge

@@ -35,10 +35,12 @@ from . import test_crm_case_sender_trust_dovecot
 from . import test_crm_case_sender_trust_tour
 from . import test_crm_case_working_time
 from . import test_crm_case_pause
+from . import test_crm_case_sla_report
+from . import test_crm_case_sla_report_tour
+from . import test_crm_case_sla_report_flow
+from . import test_crm_case_rule_working_time
 from . import test_crm_case_sla
 from . import test_crm_case_sla_events
-from . import test_crm_case_sla_tour
-from . import test_crm_case_rule_working_time
 from . import test_crm_case_working_time_tour
 from . import test_crm_case_merge
 from . import test_crm_case_merge_gateway
@@ -52,3 +54,4 @@ from . import test_crm_case_assignment
 from . import test_crm_case_assignment_tour
 from . import test_crm_case_assignment_paths
 from . import test_crm_case_assignment_concurrency
+from . import test_crm_case_sla_tour

@@ -15,6 +15,7 @@ TOUR_TESTS = [
     "TestCrmCaseWalkthrough",
     "TestCrmCaseWorkingTimeTour",
     "TestCrmCaseSlaTour",
+    "TestCrmCaseSlaReportTour",
     "TestCrmCaseMergeTour",
     "TestCrmCaseCannedReplyTour",
     "TestCrmCaseRatingTour",
