@@ -29,6 +29,7 @@ EXPECTED_ACCESS = {
     "crm.case.sla": {"user": "r", "manager": "rwcu"},
     # Computed by the module only: nobody writes a status by hand.
     "crm.case.sla.status": {"user": "r", "manager": "r"},
+    "crm.case.sla.report": {"user": "r", "manager": "r"},
     # Written by the merge and its undo only, as the superuser.
     "crm.case.merge.log": {"user": "r", "manager": "ru"},
     "crm.case.merge.log.line": {"user": "r", "manager": "ru"},
