@@ -74,6 +74,7 @@ EXPECTED_BUTTONS = {
     "res.partner": {"action_view_crm_cases": "user"},
     "res.users": {"action_view_case_report": "user"},
     "crm.case.report": {"action_open_case": "user"},
+    "crm.case.sla.report": {"action_open_case": "user"},
     "crm.case.merge.log": {"action_undo": "user"},
     "crm.case.merge.log.line": {},
 }
