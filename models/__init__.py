@@ -21,3 +21,5 @@ from . import fetchmail_server
 from . import crm_case_mail_failure
 from . import crm_case_web_request
 from . import res_users
+from . import crm_case_history_batch
+from . import crm_case_rule_notes
