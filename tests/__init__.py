@@ -33,3 +33,4 @@ from . import test_crm_case_auth_results
 from . import test_crm_case_sender_trust
 from . import test_crm_case_sender_trust_dovecot
 from . import test_crm_case_sender_trust_tour
+from . import test_crm_case_rule_batch
