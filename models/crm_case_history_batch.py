@@ -55,9 +55,13 @@ class CrmCase(models.Model):
             )
         )
         messages = Message.browse([row[0] for row in self.env.cr.fetchall()])
-        # What the ORM's create does after its INSERT: the fields depending
-        # on the new messages are recomputed, and the cases' chatter fields
-        # are read again.
+        # What the ORM's create does after its INSERT: the stored computed
+        # fields of the new messages (other modules may add some) and the
+        # fields depending on them are computed, and the cases' chatter
+        # fields are read again.
+        for field in Message._fields.values():
+            if field.store and field.compute and field.name not in common:
+                self.env.add_to_compute(field, messages)
         messages.modified([*columns, "res_id", "body"], create=True)
         cases.invalidate_recordset(
             ["message_ids", "message_needaction", "message_needaction_counter"]
