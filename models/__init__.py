@@ -42,3 +42,5 @@ from . import crm_case_rule_rating
 from . import crm_case_section_assignment
 from . import crm_case_assignment
 from . import crm_case_rule_assignment
+from . import crm_case_history_batch
+from . import crm_case_rule_notes

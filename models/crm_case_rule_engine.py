@@ -4,9 +4,7 @@ due, each firing claimed once in the rule log, and the actions applied."""
 import logging
 import threading
 
-from markupsafe import Markup
-
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, email_normalize, email_split
 
@@ -171,7 +169,7 @@ class CrmCaseRule(models.Model):
             for case in cases:
                 self._fire_claimed(case, log_ids[case.id], depth=1)
         else:
-            Log.browse(list(log_ids.values())).write({"state": "done", "error": False})
+            Log._mark_done(list(log_ids.values()))
         cases.invalidate_recordset()
 
     @api.model
@@ -231,46 +229,20 @@ class CrmCaseRule(models.Model):
         self.ensure_one()
         values = self._prepare_case_values()
         tracked = [name for name in values if name in cases._track_get_fields()]
-        if len(cases) > 1 and tracked:
-            # A batch of the checker: one history note per case written in one
-            # statement, instead of one tracking message per case.
+        if tracked and (len(cases) > 1 or self.trg_date_type != "none"):
+            # A batch of the checker, or one of its cases replayed alone: one
+            # write for the whole batch and the history notes inserted
+            # together, instead of one tracking message per case.
+            # Only the changed fields are read, not every field of the cases.
+            cases.fetch(tracked)
             before = {case.id: {name: case[name] for name in tracked} for case in cases}
             cases.with_context(tracking_disable=True).write(values)
-            cases._message_log_batch(self._get_change_notes(cases, before))
+            cases._log_history_notes(self._get_change_notes(cases, before))
         else:
             cases.write(values)
         if self._has_per_case_actions():
             for case in cases:
                 self._apply_case_actions(case)
-
-    def _get_change_notes(self, cases, before):
-        """History notes of the fields the rule changed: {case id: html}."""
-        notes = {}
-        for case in cases:
-            changes = []
-            for name, old_value in before[case.id].items():
-                field = case._fields[name]
-                old_text = self._display_value(field, old_value, case)
-                new_text = self._display_value(field, case[name], case)
-                if old_text != new_text:
-                    changes.append(
-                        _(
-                            "%(field)s: %(old)s → %(new)s",
-                            field=field._description_string(self.env),
-                            old=old_text,
-                            new=new_text,
-                        )
-                    )
-            notes[case.id] = Markup("<p>%s</p><ul>%s</ul>") % (
-                _("Changed by the rule %(rule)s:", rule=self.name),
-                Markup("").join(Markup("<li>%s</li>") % change for change in changes),
-            )
-        return notes
-
-    def _display_value(self, field, value, case):
-        if field.type == "selection":
-            return dict(field._description_selection(self.env)).get(value) or "/"
-        return field.convert_to_display_name(value, case) or "/"
 
     def _has_per_case_actions(self):
         return bool(

@@ -109,44 +109,51 @@ class CrmCaseRuleLog(models.Model):
             return {}
         self.env.flush_all()
         now = fields.Datetime.now()
-        rows = SQL(", ").join(
-            SQL(
-                "(%s, %s, %s, TRUE, %s, 'running', 1, %s, %s, %s, %s)",
-                rule.id,
-                case_id,
-                instant,
-                now,
-                self.env.uid,
-                self.env.uid,
-                now,
-                now,
-            )
-            for case_id, instant in due
-        )
+        # The company is related to the case: read in the same statement.
         self.env.cr.execute(
             SQL(
                 """INSERT INTO crm_case_rule_log AS log
                        (rule_id, case_id, trigger_date, time_rule, date, state,
-                        attempts, create_uid, write_uid, create_date, write_date)
-                   VALUES %s
+                        attempts, company_id, create_uid, write_uid,
+                        create_date, write_date)
+                   SELECT %(rule)s, due.case_id, due.instant, TRUE, %(now)s,
+                          'running', 1, c.company_id, %(uid)s, %(uid)s,
+                          %(now)s, %(now)s
+                     FROM unnest(%(cases)s::int[], %(instants)s::timestamp[])
+                          AS due(case_id, instant)
+                     JOIN crm_case c ON c.id = due.case_id
+                    ORDER BY due.case_id
               ON CONFLICT (rule_id, case_id, trigger_date) WHERE time_rule
                 DO UPDATE SET attempts = log.attempts + 1, state = 'running',
                               date = EXCLUDED.date, write_date = EXCLUDED.date
-                        WHERE log.state = 'failed' AND log.attempts < %s
+                        WHERE log.state = 'failed' AND log.attempts < %(max)s
                 RETURNING log.case_id, log.id""",
-                rows,
-                self._get_max_attempts(),
+                rule=rule.id,
+                now=now,
+                uid=self.env.uid,
+                cases=[case_id for case_id, _instant in due],
+                instants=[instant for _case_id, instant in due],
+                max=self._get_max_attempts(),
             )
         )
         claimed = dict(self.env.cr.fetchall())
-        # The company is related to the case: fill it in one statement.
-        self.env.cr.execute(
-            SQL(
-                """UPDATE crm_case_rule_log log SET company_id = c.company_id
-                     FROM crm_case c
-                    WHERE c.id = log.case_id AND log.id IN %s""",
-                tuple(claimed.values()) or (0,),
-            )
-        )
         self.invalidate_model()
         return claimed
+
+    def _mark_done(self, log_ids):
+        """Mark the firings ``log_ids`` done, in one statement."""
+        if not log_ids:
+            return
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE crm_case_rule_log
+                      SET state = 'done', error = NULL,
+                          write_uid = %s, write_date = %s
+                    WHERE id IN %s""",
+                self.env.uid,
+                fields.Datetime.now(),
+                tuple(log_ids),
+            )
+        )
+        self.invalidate_model(["state", "error", "write_uid", "write_date"])

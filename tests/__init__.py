@@ -55,3 +55,4 @@ from . import test_crm_case_assignment_tour
 from . import test_crm_case_assignment_paths
 from . import test_crm_case_assignment_concurrency
 from . import test_crm_case_sla_tour
+from . import test_crm_case_rule_batch
