@@ -159,7 +159,19 @@ class TestCrmCaseAccessMatrix(CrmCaseCommon):
                 )
 
     def test_outsiders_cannot_press_buttons(self):
+        # A policy on the case's section gives it a line of service level figures.
+        self.env["crm.case.sla"].create(
+            {
+                "name": "Matrix policy",
+                "section_id": self.section_level1.id,
+                "target_type": "resolution",
+                "target_hours": 8,
+            }
+        )
         case = self._create_case()
+        self.env.flush_all()
+        sla_line = self.env["crm.case.sla.report"].search([("case_id", "=", case.id)])
+        self.assertEqual(len(sla_line), 1)
         records = {
             "crm.case": case,
             "crm.case.section": self.section_level1,
@@ -169,6 +181,7 @@ class TestCrmCaseAccessMatrix(CrmCaseCommon):
             "crm.case.rule.log": self.env["crm.case.rule.log"],
             "crm.case.merge.log": self.env["crm.case.merge.log"],
             "crm.case.report": self.env["crm.case.report"].browse(case.id),
+            "crm.case.sla.report": sla_line,
             "res.users": self.case_user,
             "crm.case.mail.failure": self.env["crm.case.mail.failure"].create(
                 {"raw_message": base64.b64encode(b"Subject: matrix"), "error": "x"}
