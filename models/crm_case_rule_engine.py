@@ -106,18 +106,7 @@ class CrmCaseRule(models.Model):
             )
         if self.only_new_cases:
             query.add_where(SQL("%s >= %s", trigger, self.date_activated))
-        query.add_where(
-            SQL(
-                """NOT EXISTS (
-                    SELECT 1 FROM crm_case_rule_log log
-                     WHERE log.rule_id = %s AND log.case_id = crm_case.id
-                       AND log.trigger_date = %s
-                       AND (log.state = 'done' OR log.attempts >= %s))""",
-                self.id,
-                trigger,
-                self.env["crm.case.rule.log"]._get_max_attempts(),
-            )
-        )
+        query.add_where(self._sql_not_fired_at(trigger))
         query.order = SQL('crm_case."id"')
         query.limit = limit
         # The raw conditions above read columns the domain does not mention.
@@ -125,6 +114,21 @@ class CrmCaseRule(models.Model):
         self.env["crm.case.rule.log"].flush_model()
         self.env.cr.execute(query.select(SQL('crm_case."id"'), trigger))
         return self.env.cr.fetchall()
+
+    def _sql_not_fired_at(self, trigger):
+        """SQL condition on crm_case: this rule has not fired at ``trigger`` yet
+        (a firing done, or failed as many times as a firing is tried)."""
+        self.ensure_one()
+        return SQL(
+            """NOT EXISTS (
+                SELECT 1 FROM crm_case_rule_log log
+                 WHERE log.rule_id = %s AND log.case_id = crm_case.id
+                   AND log.trigger_date = %s
+                   AND (log.state = 'done' OR log.attempts >= %s))""",
+            self.id,
+            trigger,
+            self.env["crm.case.rule.log"]._get_max_attempts(),
+        )
 
     @api.model
     def _cron_check(self):

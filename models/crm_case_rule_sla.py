@@ -130,18 +130,7 @@ class CrmCaseRule(models.Model):
             query.add_where(SQL("status.sla_id = %s", self.trg_sla_id.id))
         if self.only_new_cases:
             query.add_where(SQL("%s >= %s", column, self.date_activated))
-        query.add_where(
-            SQL(
-                """NOT EXISTS (
-                    SELECT 1 FROM crm_case_rule_log log
-                     WHERE log.rule_id = %s AND log.case_id = crm_case.id
-                       AND log.trigger_date = %s
-                       AND (log.state = 'done' OR log.attempts >= %s))""",
-                self.id,
-                column,
-                self.env["crm.case.rule.log"]._get_max_attempts(),
-            )
-        )
+        query.add_where(self._sql_not_fired_at(column))
         query.order = SQL('crm_case."id", status."id"')
         query.limit = limit
         self.env["crm.case"].flush_model()

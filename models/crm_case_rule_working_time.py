@@ -99,18 +99,7 @@ class CrmCaseRule(models.Model):
         query = self.env["crm.case"]._search(domain)
         base = SQL(TRIGGER_DATE_SQL[self.trg_date_type])
         query.add_where(SQL("%s <= %s", base, now - timedelta(hours=bound_hours)))
-        query.add_where(
-            SQL(
-                """NOT EXISTS (
-                    SELECT 1 FROM crm_case_rule_log log
-                     WHERE log.rule_id = %s AND log.case_id = crm_case.id
-                       AND log.trigger_date = %s
-                       AND (log.state = 'done' OR log.attempts >= %s))""",
-                self.id,
-                base,
-                self.env["crm.case.rule.log"]._get_max_attempts(),
-            )
-        )
+        query.add_where(self._sql_not_fired_at(base))
         calendar = SQL(
             """(SELECT section.effective_calendar_id FROM crm_case_section section
                  WHERE section.id = crm_case.section_id)"""
