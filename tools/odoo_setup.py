@@ -221,6 +221,20 @@ def open_registry(database, addons_dir):
     return Registry(database)
 
 
+@contextlib.contextmanager
+def bench_registry(database, modules, keep=False):
+    """Odoo's registry of a fresh ``database`` with ``modules`` installed, on a
+    private addons path, for the time of the block: a benchmark's start.
+    The database is dropped after the block unless ``keep``."""
+    with private_addons("crm_case_bench_") as addons_dir:
+        create_database(database, addons_dir, modules)
+        try:
+            yield open_registry(database, addons_dir)
+        finally:
+            if not keep:
+                drop_database(database)
+
+
 def load_test_helper(name):
     """The module ``tests/<name>.py`` (a throwaway server of the tests), with
     the helpers it imports from its folder: in a package of its own, as the

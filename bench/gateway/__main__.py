@@ -226,15 +226,9 @@ def main():
     args = parser.parse_args()
     odoo_setup.require_odoo()
     odoo_setup.require_postgresql()
-    with odoo_setup.private_addons("crm_case_bench_") as addons_dir:
-        print(f"creating database {args.db} with crm and crm_case...", flush=True)
-        odoo_setup.create_database(args.db, addons_dir, ["crm", "crm_case"])
-        try:
-            registry = odoo_setup.open_registry(args.db, addons_dir)
-            sides, problems = measure(registry, args)
-        finally:
-            if not args.keep:
-                odoo_setup.drop_database(args.db)
+    print(f"creating database {args.db} with crm and crm_case...", flush=True)
+    with odoo_setup.bench_registry(args.db, ["crm", "crm_case"], args.keep) as registry:
+        sides, problems = measure(registry, args)
     if problems:
         for problem in problems:
             print(f"bench/gateway: unequal work, {problem}", file=sys.stderr)

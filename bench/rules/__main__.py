@@ -268,13 +268,9 @@ def main():
         f"crm_case rules bench: {args.cases} cases, {args.sections} sections, "
         f"{args.rules} time rules, {args.due} due"
     )
-    with odoo_setup.private_addons("crm_case_bench_") as addons_dir:
-        odoo_setup.create_database(args.db, addons_dir, ["crm_case", "base_automation"])
-        try:
-            compare(args, odoo_setup.open_registry(args.db, addons_dir))
-        finally:
-            if not args.keep:
-                odoo_setup.drop_database(args.db)
+    modules = ["crm_case", "base_automation"]
+    with odoo_setup.bench_registry(args.db, modules, args.keep) as registry:
+        compare(args, registry)
 
 
 if __name__ == "__main__":

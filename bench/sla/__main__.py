@@ -195,13 +195,8 @@ def main():
         f"crm_case SLA bench: {args.cases} open cases, {args.sections} sections, "
         "5 calendars"
     )
-    with odoo_setup.private_addons("crm_case_bench_") as addons_dir:
-        odoo_setup.create_database(args.db, addons_dir, ["crm_case"])
-        try:
-            compare(args, odoo_setup.open_registry(args.db, addons_dir))
-        finally:
-            if not args.keep:
-                odoo_setup.drop_database(args.db)
+    with odoo_setup.bench_registry(args.db, ["crm_case"], args.keep) as registry:
+        compare(args, registry)
 
 
 if __name__ == "__main__":
