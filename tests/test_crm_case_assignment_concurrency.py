@@ -1,27 +1,19 @@
 import threading
-import time
 
-from odoo import api
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
+
+from .concurrency_common import CommittedTransactionCase
 
 
 @tagged("post_install", "-at_install", "case_assignment")
-class TestCrmCaseAssignmentConcurrency(TransactionCase):
+class TestCrmCaseAssignmentConcurrency(CommittedTransactionCase):
     """Two cases created at the same time in a section whose cap leaves room
     for one: only one gets the member.
 
     Each creation runs in its own committed transaction, as two requests or
     two mails do; the test removes what they committed."""
-
-    def _env(self, cr):
-        return api.Environment(cr, api.SUPERUSER_ID, {"lang": "en_US"})
-
-    def _cursor(self):
-        cr = self.registry.cursor()
-        self.addCleanup(cr.close)
-        return cr
 
     def setUp(self):
         super().setUp()
@@ -99,24 +91,6 @@ class TestCrmCaseAssignmentConcurrency(TransactionCase):
         thread.start()
         self.addCleanup(thread.join, 10)
         return thread, outcome, failures
-
-    def _backend_pid(self, cr):
-        cr.execute("SELECT pg_backend_pid()")
-        return cr.fetchone()[0]
-
-    def _waits_for_lock(self, pid, thread):
-        """Whether the backend ``pid`` ends up waiting for a lock."""
-        deadline = time.monotonic() + 10
-        with self.registry.cursor() as cr:
-            while thread.is_alive() and time.monotonic() < deadline:
-                cr.execute(
-                    "SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted", [pid]
-                )
-                if cr.fetchone():
-                    return True
-                cr.rollback()  # a new look at the locks
-                time.sleep(0.05)
-        return False
 
     def _committed_responsibles(self):
         with self.registry.cursor() as cr:

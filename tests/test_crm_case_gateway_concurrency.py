@@ -1,10 +1,10 @@
 from psycopg2.errors import SerializationFailure
 
-from odoo import api
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..utils.mail_source import MailBusy
+from .concurrency_common import CommittedTransactionCase
 
 RAW = b"""From: Carla <carla@concurrent.example.org>
 To: nobody@elsewhere.example.org
@@ -16,14 +16,13 @@ Two fetches read this mail at the same time.
 
 
 @tagged("post_install", "-at_install", "case_gateway")
-class TestCrmCaseGatewayConcurrency(TransactionCase):
+class TestCrmCaseGatewayConcurrency(CommittedTransactionCase):
     """Two processes store the same mail at the same time: recorded once.
 
     Both run in their own committed transactions, as two fetch processes do;
     the test removes what they committed."""
 
-    def _env(self, cr):
-        return api.Environment(cr, api.SUPERUSER_ID, {})
+    env_context = {}
 
     def _cleanup(self, section_id, server_id):
         with self.registry.cursor() as cr:
@@ -56,11 +55,6 @@ class TestCrmCaseGatewayConcurrency(TransactionCase):
             section_id, server_id = section.id, server.id
         self.addCleanup(self._cleanup, section_id, server_id)
         return section_id, server_id
-
-    def _cursor(self):
-        cr = self.registry.cursor()
-        self.addCleanup(cr.close)
-        return cr
 
     def _assert_recorded_once(self, section_id, server_id):
         with self.registry.cursor() as cr:

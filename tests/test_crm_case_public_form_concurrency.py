@@ -1,28 +1,19 @@
 import threading
-import time
 
-from odoo import api
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
+
+from .concurrency_common import CommittedTransactionCase
 
 EMAIL = "rush@concurrent.example.org"
 
 
 @tagged("post_install", "-at_install", "case_portal")
-class TestCrmCasePublicFormConcurrency(TransactionCase):
+class TestCrmCasePublicFormConcurrency(CommittedTransactionCase):
     """Submissions of the public form at the same time keep to the limit.
 
     Each one runs in its own committed transaction, as two requests do; the
     test removes what they committed."""
-
-    def _env(self, cr):
-        # With a language: looking for the user's one needs the registry.
-        return api.Environment(cr, api.SUPERUSER_ID, {"lang": "en_US"})
-
-    def _cursor(self):
-        cr = self.registry.cursor()
-        self.addCleanup(cr.close)
-        return cr
 
     def _cleanup(self):
         with self.registry.cursor() as cr:
@@ -66,26 +57,6 @@ class TestCrmCasePublicFormConcurrency(TransactionCase):
         self.addCleanup(thread.join, 10)
         return thread, outcome
 
-    def _backend_pid(self, cr):
-        cr.execute("SELECT pg_backend_pid()")
-        return cr.fetchone()[0]
-
-    def _waits_for_lock(self, pid, thread):
-        """Whether the backend ``pid`` ends up waiting for an advisory lock."""
-        deadline = time.monotonic() + 10
-        with self.registry.cursor() as cr:
-            while thread.is_alive() and time.monotonic() < deadline:
-                cr.execute(
-                    """SELECT 1 FROM pg_locks
-                        WHERE pid = %s AND locktype = 'advisory' AND NOT granted""",
-                    [pid],
-                )
-                if cr.fetchone():
-                    return True
-                cr.rollback()  # a new look at the locks
-                time.sleep(0.05)
-        return False
-
     def _count_committed(self, email):
         with self.registry.cursor() as cr:
             return self._env(cr)["crm.case.web.request"].search_count(
@@ -100,7 +71,7 @@ class TestCrmCasePublicFormConcurrency(TransactionCase):
         second_pid = self._backend_pid(second_cr)
         self._submit(self._env(first_cr), EMAIL, "192.0.2.1")
         thread, outcome = self._submit_in_thread(second_cr, EMAIL, "192.0.2.2")
-        self.assertTrue(self._waits_for_lock(second_pid, thread), outcome)
+        self.assertTrue(self._waits_for_lock(second_pid, thread, "advisory"), outcome)
         self.assertFalse(outcome, "the second submission waits for the first")
         first_cr.commit()
         thread.join(10)
@@ -118,7 +89,7 @@ class TestCrmCasePublicFormConcurrency(TransactionCase):
         self._submit(self._env(first_cr), EMAIL, "192.0.2.9")
         other = f"other.{EMAIL}"
         thread, outcome = self._submit_in_thread(second_cr, other, "192.0.2.9")
-        self.assertTrue(self._waits_for_lock(second_pid, thread), outcome)
+        self.assertTrue(self._waits_for_lock(second_pid, thread, "advisory"), outcome)
         first_cr.commit()
         thread.join(10)
         self.assertFalse(thread.is_alive())

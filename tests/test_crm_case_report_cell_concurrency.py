@@ -1,21 +1,20 @@
-from odoo import api
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
+
+from .concurrency_common import CommittedTransactionCase
 
 
 @tagged("crm_case", "crm_case_report", "post_install", "-at_install")
-class TestCrmCaseReportCellConcurrency(TransactionCase):
+class TestCrmCaseReportCellConcurrency(CommittedTransactionCase):
     """Transactions changing cases of one statistics group never wait for each
     other, nor for the folding, and the sums stay exact.
 
     Each transaction commits, as requests do; the test removes what they
     committed. A wait longer than two seconds fails instead of hanging."""
 
-    def _env(self, cr):
-        return api.Environment(cr, api.SUPERUSER_ID, {"lang": "en_US", "tz": "UTC"})
+    env_context = {"lang": "en_US", "tz": "UTC"}
 
     def _cursor(self):
-        cr = self.registry.cursor()
-        self.addCleanup(cr.close)
+        cr = super()._cursor()
         cr.execute("SET LOCAL lock_timeout = '2s'")
         return cr
 
