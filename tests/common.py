@@ -12,6 +12,22 @@ def internal_user(env, login, *groups, **values):
     return mail_new_test_user(env, login=login, groups=groups, **values)
 
 
+def read_groups_by_key(Report, domain, measures, groupbys):
+    """The groups the web client's pivot gets from ``Report``, by the tuple of
+    their group-by values (ids for relations, the first day for a month)."""
+
+    def key_of(group, groupby):
+        if groupby == "date:month":
+            return group["__range"]["date:month"]["from"][:10]
+        value = group[groupby]
+        return value[0] if isinstance(value, tuple) else value
+
+    groups = Report.read_group(domain, measures, groupbys, lazy=False)
+    return {
+        tuple(key_of(group, groupby) for groupby in groupbys): group for group in groups
+    }
+
+
 class CrmCaseCommon(TransactionCase, MailCase):
     """Sections, categories and users with the lowest rights each test needs."""
 

@@ -7,7 +7,7 @@ from odoo.tests import tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
-from .common import CrmCaseCommon
+from .common import CrmCaseCommon, read_groups_by_key
 
 # The aggregates the reporting views ask for, per measure.
 MEASURES = {
@@ -213,26 +213,16 @@ class TestCrmCaseReport(CrmCaseCommon):
     # Values the web client gets
     # ------------------------------------------------------------
 
-    def _group_key(self, group, groupby):
-        if groupby == "date:month":
-            return group["__range"]["date:month"]["from"][:10]
-        value = group[groupby]
-        return value[0] if isinstance(value, tuple) else value
-
     def _read_report(self, groupbys, user=None):
         Report = self.env["crm.case.report"]
         if user:
             Report = Report.with_user(user)
-        groups = Report.read_group(
+        return read_groups_by_key(
+            Report,
             [("case_id", "in", self.cases.ids)],
             [f"{measure}:{aggregate}" for measure, aggregate in MEASURES.items()],
             groupbys,
-            lazy=False,
         )
-        return {
-            tuple(self._group_key(group, groupby) for groupby in groupbys): group
-            for group in groups
-        }
 
     def test_month_groups_match_the_stock_formatting(self):
         """The report formats each month, section and user once; labels,

@@ -9,7 +9,7 @@ from odoo.tests import tagged
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 
-from .common import CrmCaseCommon
+from .common import CrmCaseCommon, read_groups_by_key
 
 # The measures of the pivot, with the aggregate the web client asks for each.
 SLA_MEASURES = {
@@ -191,27 +191,17 @@ class CrmCaseSlaReportCommon(CrmCaseCommon):
     # Figures the web client gets
     # ------------------------------------------------------------
 
-    def _group_key(self, group, groupby):
-        if groupby == "date:month":
-            return group["__range"]["date:month"]["from"][:10]
-        value = group[groupby]
-        return value[0] if isinstance(value, tuple) else value
-
     def _read_report(self, groupbys, user=None, measures=None):
         Report = self.env["crm.case.sla.report"]
         if user:
             Report = Report.with_user(user)
-        groups = Report.read_group(
+        return read_groups_by_key(
+            Report,
             [("case_id", "in", self.cases.ids)],
             measures
             or [f"{name}:{aggregate}" for name, aggregate in SLA_MEASURES.items()],
             groupbys,
-            lazy=False,
         )
-        return {
-            tuple(self._group_key(group, spec) for spec in groupbys): group
-            for group in groups
-        }
 
     def _assert_figures(self, found, expected):
         self.assertEqual(set(found), set(expected))
