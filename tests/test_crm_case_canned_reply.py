@@ -113,9 +113,9 @@ class TestCrmCaseCannedReply(CrmCaseCommon):
         self.assertFalse(form.action_text)
         self.assertFalse(form.canned_reply_id)
 
-    def test_chatter_composer_uses_a_canned_reply(self):
-        case = self._create_partner_case()
-        composer = Form(
+    def _chatter_composer(self, case):
+        """The composer the chatter's Send Message opens on ``case``."""
+        return Form(
             self.env["mail.compose.message"]
             .with_user(self.case_user)
             .with_context(
@@ -124,6 +124,10 @@ class TestCrmCaseCannedReply(CrmCaseCommon):
                 default_composition_mode="comment",
             )
         )
+
+    def test_chatter_composer_uses_a_canned_reply(self):
+        case = self._create_partner_case()
+        composer = self._chatter_composer(case)
         composer.template_id = self.shared_reply
         self.assertIn("your request Scanner jams", composer.body)
         self.assertEqual(composer.subject, "Scanner jams")
@@ -135,15 +139,7 @@ class TestCrmCaseCannedReply(CrmCaseCommon):
 
     def test_chatter_composer_refuses_another_sections_reply(self):
         case = self._create_partner_case()
-        composer = Form(
-            self.env["mail.compose.message"]
-            .with_user(self.case_user)
-            .with_context(
-                default_model="crm.case",
-                default_res_ids=case.ids,
-                default_composition_mode="comment",
-            )
-        )
+        composer = self._chatter_composer(case)
         composer.template_id = self.sales_reply
         wizard = composer.save()
         with self.assertRaisesRegex(UserError, "not offered in the section"):
