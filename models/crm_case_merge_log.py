@@ -269,7 +269,11 @@ class CrmCaseMergeLogLine(models.Model):
         """Move what the line records from ``case`` to ``target``, cancel
         the case, and note it on both sides."""
         self.ensure_one()
-        self.message_ids.sudo().write({"res_id": target.id})
+        # The record name is the document's name shown with a message (in the
+        # inbox, in its notifications): the target's from now on.
+        self.message_ids.sudo().write(
+            {"res_id": target.id, "record_name": target.display_name}
+        )
         self.attachment_ids.sudo().write({"res_id": target.id})
         self.activity_ids.sudo().write({"res_id": target.id})
         target._merge_add_followers_and_watchers(
@@ -291,7 +295,7 @@ class CrmCaseMergeLogLine(models.Model):
         # sudo: the line's messages are read whatever the user may see.
         line = self.sudo()
         line.message_ids.filtered(lambda m: m.model == "crm.case").write(
-            {"res_id": case.id}
+            {"res_id": case.id, "record_name": case.display_name}
         )
         line.attachment_ids.filtered(lambda a: a.res_model == "crm.case").write(
             {"res_id": case.id}

@@ -123,6 +123,10 @@ class TestCrmCaseMerge(CrmCaseMergeCommon):
         self.assertEqual(action["res_id"], self.case_a.id)
         self.flush_tracking()
         self.assertLessEqual(messages_b | messages_c, self._own_messages(self.case_a))
+        self.assertEqual(
+            set((messages_b | messages_c).mapped("record_name")),
+            {self.case_a.display_name},
+        )
         self.assertLessEqual(attachments_b, self._attachments(self.case_a))
         self.assertEqual(self.activity_b.res_id, self.case_a.id)
         self.assertEqual(self.case_a.activity_ids, self.activity_b)
@@ -267,6 +271,9 @@ class TestCrmCaseMerge(CrmCaseMergeCommon):
         self.assertFalse((self.case_b | self.case_c).merged_into_id)
         self.assertLessEqual(messages_b, self._own_messages(self.case_b))
         self.assertLessEqual(messages_c, self._own_messages(self.case_c))
+        self.assertEqual(
+            set(messages_c.mapped("record_name")), {self.case_c.display_name}
+        )
         self.assertEqual(self._attachments(self.case_c), attachments_c)
         self.assertEqual(self.case_b.activity_ids, self.activity_b)
         self.assertFalse(self.case_a.activity_ids)
