@@ -115,18 +115,20 @@ class CrmCaseRule(models.Model):
         self.env.cr.execute(query.select(SQL('crm_case."id"'), trigger))
         return self.env.cr.fetchall()
 
-    def _sql_not_fired_at(self, trigger):
-        """SQL condition on crm_case: this rule has not fired at ``trigger`` yet
-        (a firing done, or failed as many times as a firing is tried)."""
+    def _sql_not_fired_at(self, trigger, key=None):
+        """SQL condition on crm_case: this rule has not fired at ``trigger``
+        with ``key`` (SQL; 0 when None) yet: a firing done, or failed as many
+        times as a firing is tried."""
         self.ensure_one()
         return SQL(
             """NOT EXISTS (
                 SELECT 1 FROM crm_case_rule_log log
                  WHERE log.rule_id = %s AND log.case_id = crm_case.id
-                   AND log.trigger_date = %s
+                   AND log.trigger_date = %s AND log.trigger_key = %s
                    AND (log.state = 'done' OR log.attempts >= %s))""",
             self.id,
             trigger,
+            SQL("0") if key is None else key,
             self.env["crm.case.rule.log"]._get_max_attempts(),
         )
 
@@ -147,17 +149,18 @@ class CrmCaseRule(models.Model):
                 rule._fire_batch(due[start : start + batch_size])
                 self._commit_batch()
 
-    def _fire_batch(self, due):
+    def _fire_batch(self, due, key=0):
         """Fire the time rule on a batch of due cases: one claim, one write and
         one log update for the whole batch; when an action fails, the batch is
         rolled back and replayed case by case so that only the failing cases
         are set aside.
 
         :param due: list of (case id, trigger instant)
+        :param key: the firings' key beside the instant (see the log)
         """
         self.ensure_one()
         Log = self.env["crm.case.rule.log"].sudo()
-        log_ids = Log._claim_many(self, due)
+        log_ids = Log._claim_many(self, due, key)
         if not log_ids:
             return
         cases = self.env["crm.case"].browse(list(log_ids))

@@ -23,6 +23,13 @@ class CrmCaseRuleLog(models.Model):
         help="The instant the rule fired for: the case's trigger date plus the "
         "rule's delay, or the moment of the state change.",
     )
+    trigger_key = fields.Integer(
+        default=0,
+        required=True,
+        readonly=True,
+        help="Tells apart the firings of a rule on one case at one instant: the "
+        "service level policy of an SLA event; 0 for the other rules.",
+    )
     date = fields.Datetime(
         string="Fired On", default=fields.Datetime.now, required=True, readonly=True
     )
@@ -38,11 +45,14 @@ class CrmCaseRuleLog(models.Model):
     company_id = fields.Many2one(related="case_id.company_id", store=True)
 
     def init(self):
-        # One firing of a time rule per case and trigger instant, whatever the
-        # number of workers: the claim below relies on this index.
+        # One firing of a time rule per case, trigger instant and key, whatever
+        # the number of workers: the claims below rely on this index. The one
+        # of 18.0.1.2.0 had no key: two policies breached at the same instant
+        # fired once.
+        self.env.cr.execute("DROP INDEX IF EXISTS crm_case_rule_log_time_uniq")
         self.env.cr.execute(
-            """CREATE UNIQUE INDEX IF NOT EXISTS crm_case_rule_log_time_uniq
-                   ON crm_case_rule_log (rule_id, case_id, trigger_date)
+            """CREATE UNIQUE INDEX IF NOT EXISTS crm_case_rule_log_time_key_uniq
+                   ON crm_case_rule_log (rule_id, case_id, trigger_date, trigger_key)
                 WHERE time_rule"""
         )
 
@@ -74,13 +84,14 @@ class CrmCaseRuleLog(models.Model):
         self.env.cr.execute(
             SQL(
                 """INSERT INTO crm_case_rule_log AS log
-                       (rule_id, case_id, trigger_date, time_rule, date, state,
-                        attempts, company_id, create_uid, write_uid,
-                        create_date, write_date)
-                   VALUES (%(rule)s, %(case)s, %(instant)s, TRUE, %(now)s,
+                       (rule_id, case_id, trigger_date, trigger_key, time_rule,
+                        date, state, attempts, company_id, create_uid,
+                        write_uid, create_date, write_date)
+                   VALUES (%(rule)s, %(case)s, %(instant)s, 0, TRUE, %(now)s,
                            'running', 1, %(company)s, %(uid)s, %(uid)s,
                            %(now)s, %(now)s)
-              ON CONFLICT (rule_id, case_id, trigger_date) WHERE time_rule
+              ON CONFLICT (rule_id, case_id, trigger_date, trigger_key)
+                 WHERE time_rule
                 DO UPDATE SET attempts = log.attempts + 1, state = 'running',
                               date = %(now)s, write_date = %(now)s
                         WHERE log.state = 'failed' AND log.attempts < %(max)s
@@ -99,10 +110,12 @@ class CrmCaseRuleLog(models.Model):
         return row and row[0]
 
     @api.model
-    def _claim_many(self, rule, due):
+    def _claim_many(self, rule, due, key=0):
         """Claim the firings of a time rule on a batch of cases in one query.
 
         :param due: list of (case id, trigger instant)
+        :param key: what tells these firings apart from the rule's others at
+            the same instants (the policy of an SLA event)
         :return: {case id: log id} of the firings this transaction now owns
         """
         if not due:
@@ -113,22 +126,24 @@ class CrmCaseRuleLog(models.Model):
         self.env.cr.execute(
             SQL(
                 """INSERT INTO crm_case_rule_log AS log
-                       (rule_id, case_id, trigger_date, time_rule, date, state,
-                        attempts, company_id, create_uid, write_uid,
-                        create_date, write_date)
-                   SELECT %(rule)s, due.case_id, due.instant, TRUE, %(now)s,
-                          'running', 1, c.company_id, %(uid)s, %(uid)s,
+                       (rule_id, case_id, trigger_date, trigger_key, time_rule,
+                        date, state, attempts, company_id, create_uid,
+                        write_uid, create_date, write_date)
+                   SELECT %(rule)s, due.case_id, due.instant, %(key)s, TRUE,
+                          %(now)s, 'running', 1, c.company_id, %(uid)s, %(uid)s,
                           %(now)s, %(now)s
                      FROM unnest(%(cases)s::int[], %(instants)s::timestamp[])
                           AS due(case_id, instant)
                      JOIN crm_case c ON c.id = due.case_id
                     ORDER BY due.case_id
-              ON CONFLICT (rule_id, case_id, trigger_date) WHERE time_rule
+              ON CONFLICT (rule_id, case_id, trigger_date, trigger_key)
+                 WHERE time_rule
                 DO UPDATE SET attempts = log.attempts + 1, state = 'running',
                               date = EXCLUDED.date, write_date = EXCLUDED.date
                         WHERE log.state = 'failed' AND log.attempts < %(max)s
                 RETURNING log.case_id, log.id""",
                 rule=rule.id,
+                key=key,
                 now=now,
                 uid=self.env.uid,
                 cases=[case_id for case_id, _instant in due],

@@ -89,8 +89,10 @@ class CrmCaseRule(models.Model):
 
     def _check_sla_rule(self):
         """Fire the rule on the statuses of its event not fired yet, policy by
-        policy: the firing log keeps one firing per case and instant, and the
-        instant is the policy's own (its at-risk instant or its deadline)."""
+        policy: the firing log keeps one firing per case, instant and key; the
+        instant is the policy's own (its at-risk instant or its deadline) and
+        the key is the policy, so that two policies due at the same instant
+        fire once each."""
         self.ensure_one()
         batch_size = int(
             self.env["ir.config_parameter"]
@@ -100,9 +102,9 @@ class CrmCaseRule(models.Model):
         by_policy = defaultdict(list)
         for _status, case_id, sla_id, instant in self._get_due_sla_statuses():
             by_policy[sla_id].append((case_id, instant))
-        for due in by_policy.values():
+        for sla_id, due in by_policy.items():
             for start in range(0, len(due), batch_size):
-                self._fire_batch(due[start : start + batch_size])
+                self._fire_batch(due[start : start + batch_size], key=sla_id)
                 self._commit_batch()
 
     def _get_due_sla_statuses(self, limit=None):
@@ -130,7 +132,9 @@ class CrmCaseRule(models.Model):
             query.add_where(SQL("status.sla_id = %s", self.trg_sla_id.id))
         if self.only_new_cases:
             query.add_where(SQL("%s >= %s", column, self.date_activated))
-        query.add_where(self._sql_not_fired_at(column))
+        query.add_where(
+            self._sql_not_fired_at(column, SQL.identifier("status", "sla_id"))
+        )
         query.order = SQL('crm_case."id", status."id"')
         query.limit = limit
         self.env["crm.case"].flush_model()

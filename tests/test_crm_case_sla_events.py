@@ -129,6 +129,26 @@ class TestCrmCaseSlaEvents(CrmCaseSlaCommon):
         self.assertEqual(len(reminders), 2)
         self.assertEqual(len(other.rule_log_ids), 1, "only its first response is late")
 
+    def test_policies_breached_at_the_same_instant_fire_once_each(self):
+        answer = self._create_sla(name="Answer in 2 h", target_hours=2)
+        solve = self._create_sla(
+            name="Solve in 2 h", target_type="resolution", target_hours=2
+        )
+        rule = self._sla_rule(act_remind_user=True)
+        case = self._customer_case()
+        self.assertEqual(
+            self._status(case, answer).deadline, self._status(case, solve).deadline
+        )
+        self._cron_at(datetime(2026, 5, 4, 11, 30))
+        self._cron_at(datetime(2026, 5, 4, 11, 45))
+        logs = case.rule_log_ids
+        self.assertEqual(logs.rule_id, rule)
+        self.assertEqual(
+            sorted(logs.mapped("trigger_key")), sorted((answer | solve).ids)
+        )
+        self.assertEqual(set(logs.mapped("trigger_date")), {datetime(2026, 5, 4, 11)})
+        self.assertEqual(set(logs.mapped("state")), {"done"})
+
     def test_breach_rule_escalates_to_the_parent_section(self):
         self._create_sla(target_hours=2)
         self._sla_rule(

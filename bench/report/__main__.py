@@ -170,8 +170,9 @@ def populate_cases(env, args, users):
     cr.execute(
         """
         INSERT INTO crm_case_rule_log (rule_id, case_id, time_rule, trigger_date,
-                                       date, state, attempts, company_id)
-        SELECT %s, id, false, date, date, 'done', 1, company_id
+                                       trigger_key, date, state, attempts,
+                                       company_id)
+        SELECT %s, id, false, date, 0, date, 'done', 1, company_id
           FROM crm_case WHERE id %% 20 = 0
         """,
         (rule.id,),
