@@ -36,6 +36,17 @@ def odoo_source_tree():
     return os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__)))
 
 
+def git(folder, *args):
+    """The output of a git command in ``folder``, as an author of its own."""
+    identity = ["-c", "user.name=crm_case tests", "-c", "user.email=tests@invalid"]
+    return subprocess.run(
+        ["git", *identity, "-C", folder, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 class FreshCheckout:
     def __init__(self, work_dir):
         self.work_dir = work_dir
@@ -217,6 +228,52 @@ class FreshCheckout:
         ]
         return "; ".join(problems) or None
 
+    def check_git_source(self):
+        """ODOO_SRC as a git URL: only the named ref is fetched, without its
+        history, into .setup/odoo, and the tree is taken for Odoo 18.0. The
+        repository is a local one holding the files the step reads, so that
+        the fetch itself runs for real without the network."""
+        repository = self.make_git_source()
+        script = (
+            "from tools.setup_env import odoo_venv; "
+            "tree, source = odoo_venv.odoo_tree(); odoo_venv.check_tree(tree); "
+            "print('TREE', tree, source)"
+        )
+        env = dict(self.environment(), ODOO_SRC=f"file://{repository}", ODOO_REF="18.0")
+        result = subprocess.run(
+            [self.bare_python, "-c", script],
+            cwd=self.checkout,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode or "TREE" not in result.stdout:
+            return f"the git source was refused: {result.stdout}{result.stderr}"[:1500]
+        clone = os.path.join(self.checkout, ".setup", "odoo")
+        problems = []
+        if git(clone, "rev-parse", "HEAD") != git(repository, "rev-parse", "18.0"):
+            problems.append("the fetched commit is not the ref's")
+        if git(clone, "rev-list", "--count", "HEAD") != "1":
+            problems.append("the history was fetched too")
+        if "fetching Odoo 18.0 from file://" not in result.stdout + result.stderr:
+            problems.append("the fetch step did not say what it does")
+        shutil.rmtree(clone, ignore_errors=True)
+        return "; ".join(problems) or None
+
+    def make_git_source(self):
+        """A git repository whose branch 18.0 holds, in its second commit,
+        the release file and requirements of the local Odoo tree."""
+        repository = os.path.join(self.work_dir, "odoo-git")
+        os.makedirs(os.path.join(repository, "odoo"))
+        git(repository, "init", "-q", "-b", "18.0")
+        tree = odoo_source_tree()
+        for name in ("requirements.txt", "odoo/release.py"):
+            shutil.copy2(os.path.join(tree, name), os.path.join(repository, name))
+            git(repository, "add", name)
+            git(repository, "commit", "-q", "-m", f"add {name}")
+        return repository
+
     def run(self):
         checks = [
             (
@@ -224,6 +281,7 @@ class FreshCheckout:
                 self.check_first_run,
             ),
             ("fresh machine: a second make run reuses them", self.check_second_run),
+            ("fresh machine: ODOO_SRC as a git URL", self.check_git_source),
         ]
         try:
             self.copy_checkout()
