@@ -13,187 +13,33 @@ lost or doubled and prints throughput and latency percentiles per operation.
 
 Everything it starts is stopped at the end and its database dropped. The
 exit code is 1 when a check failed.
+
+This file drives the load; the servers and client it talks to are in
+``peers.py``, the data it sets up in ``data.py``, and what it checks and
+reports after the run in ``checks.py``.
 """
 
 import argparse
 import http.client
-import json
 import os
 import random
-import re
 import signal
-import socketserver
 import subprocess
 import sys
 import threading
 import time
-from hashlib import sha256
 
 from tools import odoo_setup
 
-Dovecot = odoo_setup.load_test_helper("dovecot").Dovecot
-
-MAILBOX = "load"
-PASSWORD = "load-bench-secret"
-# Errors a request may end with under load: PostgreSQL serialization
-# conflicts that Odoo retried and gave up on; the client tries once more.
-RETRIED_ERRORS = ("SerializationFailure", "could not serialize", "ConcurrencyError")
-# The start of each record of the server log, with its level.
-LOG_RECORD_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) ", re.M)
-# What an error record says when it only reports a serialization conflict
-# (Odoo logs the failed query, then retries the request).
-CONFLICT_MARKERS = ("could not serialize access", "SerializationFailure")
-
-SETUP_SCRIPT = """
-import json
-clients = %(clients)d
-env["crm.case.rule"].search([]).active = False
-user_group = env.ref("crm_case.group_crm_case_user")
-manager_group = env.ref("crm_case.group_crm_case_manager")
-users = env["res.users"].create([{
-    "name": f"Load User {index}", "login": f"load_user_{index}",
-    "password": %(password)r, "email": f"load.user.{index}@load.example.com",
-    "groups_id": [(6, 0, [user_group.id])],
-} for index in range(clients)])
-manager = env["res.users"].create({
-    "name": "Load Manager", "login": "load_manager", "password": %(password)r,
-    "email": "load.manager@load.example.com",
-    "groups_id": [(6, 0, [manager_group.id])],
-})
-admin = env.ref("base.user_admin")
-admin.password = %(password)r
-level2 = env["crm.case.section"].create({
-    "name": "Load Level 2", "user_id": manager.id,
-    "reply_to": "level2@load.example.com"})
-level1 = env["crm.case.section"].create({
-    "name": "Load Level 1", "parent_id": level2.id, "user_id": manager.id,
-    "reply_to": "level1@load.example.com"})
-rules = env["crm.case.rule"].create([{
-    "name": "Remind the responsible at once", "trg_date_type": "create",
-    "trg_date_range": 0, "trg_date_range_type": "minutes",
-    "act_remind_user": True,
-}, {
-    "name": "Urgent after escalation", "trg_state_to": "escalate",
-    "act_priority": "1",
-}])
-server = env["fetchmail.server"].create({
-    "name": "Load IMAP", "server_type": "imap", "server": "127.0.0.1",
-    "port": %(imap_port)d, "is_ssl": False, "user": %(mailbox)r,
-    "password": %(imap_password)r,
-    "object_id": env["ir.model"]._get_id("crm.case"),
-    "crm_case_section_id": level1.id,
-})
-server.button_confirm_login()
-# The crons of the fetch and of the rules come due every minute, now first.
-for xmlid in ("mail.ir_cron_mail_gateway_action", "crm_case.ir_cron_check_case_rules"):
-    env.ref(xmlid).write({"interval_number": 1, "interval_type": "minutes",
-                          "nextcall": odoo.fields.Datetime.now(), "active": True})
-env.cr.commit()
-print("SETUP " + json.dumps({
-    "users": [[user.id, user.login] for user in users],
-    "manager": [manager.id, manager.login], "admin": [admin.id, admin.login],
-    "level1": level1.id, "level2": level2.id, "server": server.id,
-    "time_rules": rules.filtered(lambda rule: rule.trg_date_type != "none").ids,
-}))
-"""
+from .checks import LoadChecks
+from .data import MAILBOX, setup_data
+from .peers import Dovecot, Rpc, RpcError, SmtpSink
 
 
-# ------------------------------------------------------------
-# Helpers: ports, SMTP sink, JSON-RPC
-# ------------------------------------------------------------
+class LoadBench(LoadChecks):
+    """Starts the peers and the server, drives the load, then checks and
+    reports it (the checks are in ``checks.py``)."""
 
-
-class SmtpSink(socketserver.ThreadingTCPServer):
-    """Accepts every mail on loopback and counts them."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self):
-        self.received = 0
-        super().__init__(("127.0.0.1", odoo_setup.free_port()), SmtpHandler)
-
-
-class SmtpHandler(socketserver.StreamRequestHandler):
-    def handle(self):
-        self.wfile.write(b"220 sink ESMTP\r\n")
-        in_data = False
-        for line in self.rfile:
-            if in_data:
-                if line in (b".\r\n", b".\n"):
-                    in_data = False
-                    self.server.received += 1
-                    self.wfile.write(b"250 OK\r\n")
-                continue
-            command = line[:4].upper()
-            if command == b"DATA":
-                in_data = True
-                self.wfile.write(b"354 go on\r\n")
-            elif command == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            elif command == b"EHLO":
-                self.wfile.write(b"250-sink\r\n250 8BITMIME\r\n")
-            else:
-                self.wfile.write(b"250 OK\r\n")
-
-
-class RpcError(Exception):
-    def __init__(self, error):
-        data = error.get("data") or {}
-        self.name = data.get("name") or ""
-        super().__init__(f"{self.name}: {data.get('message') or error}")
-
-    @property
-    def retried_conflict(self):
-        return any(marker in str(self) for marker in RETRIED_ERRORS)
-
-
-class Rpc:
-    """A keep-alive JSON-RPC connection for one thread and one user."""
-
-    def __init__(self, port, database, uid):
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        self.database = database
-        self.uid = uid
-
-    def call(self, model, method, *args, **kwargs):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [
-                    self.database,
-                    self.uid,
-                    PASSWORD,
-                    model,
-                    method,
-                    args,
-                    kwargs,
-                ],
-            },
-        }
-        self.connection.request(
-            "POST",
-            "/jsonrpc",
-            json.dumps(payload),
-            {"Content-Type": "application/json"},
-        )
-        response = json.loads(self.connection.getresponse().read())
-        if "error" in response:
-            raise RpcError(response["error"])
-        return response.get("result")
-
-
-# ------------------------------------------------------------
-# The bench
-# ------------------------------------------------------------
-
-
-class LoadBench:
     def __init__(self, options):
         self.options = options
         self.database = f"crm_case_load_{os.getpid()}"
@@ -227,29 +73,6 @@ class LoadBench:
             odoo_setup.create_database(
                 self.database, self.addons_dir, [odoo_setup.ADDON_NAME], log=log
             )
-
-    def setup_data(self):
-        script = SETUP_SCRIPT % {
-            "clients": self.options.clients,
-            "password": PASSWORD,
-            "imap_port": self.dovecot.port_imap,
-            "mailbox": MAILBOX,
-            "imap_password": Dovecot.password,
-        }
-        result = subprocess.run(
-            self.odoo("shell", quiet=True),
-            input=script,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        line = next(
-            (row for row in result.stdout.splitlines() if row.startswith("SETUP ")),
-            None,
-        )
-        if not line:
-            raise RuntimeError(f"setup failed: {result.stderr[-1500:]}")
-        self.ids = json.loads(line[len("SETUP ") :])
 
     def start_server(self):
         self.server = subprocess.Popen(
@@ -428,7 +251,7 @@ class LoadBench:
             self.timed(operation, rpc, model, method, *args)
             self.stop_event.wait(2)
 
-    # -- run and verify --------------------------------------------
+    # -- run -------------------------------------------------------
 
     def warm_up(self):
         """Each worker loads the registry on its first request: not measured."""
@@ -508,162 +331,15 @@ class LoadBench:
             self.ids["time_rules"],
         )
 
-    def mailbox_ids(self):
-        """The Message-Id the gateway gives each mail of the mailbox."""
-        connection = self.dovecot.imap(MAILBOX)
-        ids = []
-        try:
-            __, count = connection.select("INBOX", readonly=True)
-            for number in range(1, int(count[0]) + 1):
-                __, parts = connection.fetch(str(number), "(BODY.PEEK[])")
-                raw = parts[0][1]
-                found = re.search(rb"^Message-Id: *(<[^>\r\n]*>)", raw, re.I | re.M)
-                if found:
-                    ids.append(found.group(1).decode())
-                else:
-                    digest = sha256(raw).hexdigest()[:40]
-                    ids.append(f"<{digest}.no-message-id@crm-case.invalid>")
-        finally:
-            connection.logout()
-        return ids
-
-    def verify(self):
-        import psycopg2
-
-        problems = []
-        connection = psycopg2.connect(dbname=self.database)
-        cursor = connection.cursor()
-        cursor.execute(
-            "SELECT name, count(*), min(id) FROM crm_case"
-            " WHERE name LIKE 'load c%%' GROUP BY name"
-        )
-        stored = {name: (count, case_id) for name, count, case_id in cursor.fetchall()}
-        missing = [name for name in self.created if name not in stored]
-        doubled = [name for name, (count, __) in stored.items() if count > 1]
-        unknown = [name for name in stored if name not in self.created]
-        if missing or doubled or unknown:
-            problems.append(
-                f"cases: {len(missing)} missing, {len(doubled)} doubled, "
-                f"{len(unknown)} not reported to their client"
-            )
-        ids = self.mailbox_ids()
-        cursor.execute(
-            "SELECT message_id, count(*) FROM mail_message"
-            " WHERE model = 'crm.case' AND message_id = ANY(%s) GROUP BY message_id",
-            [ids],
-        )
-        on_cases = dict(cursor.fetchall())
-        cursor.execute(
-            "SELECT message_id, count(*) FROM crm_case_mail_failure"
-            " WHERE state = 'failed' AND message_id = ANY(%s) GROUP BY message_id",
-            [ids],
-        )
-        failed = dict(cursor.fetchall())
-        wrong = [
-            message_id
-            for message_id in ids
-            if on_cases.get(message_id, 0) + failed.get(message_id, 0) != 1
-        ]
-        if wrong:
-            problems.append(
-                f"{len(wrong)} mails not recorded exactly once: {wrong[:5]}"
-            )
-        cursor.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM crm_case_rule_log WHERE time_rule"
-            " GROUP BY rule_id, case_id, trigger_date HAVING count(*) > 1) twice"
-        )
-        if cursor.fetchone()[0]:
-            problems.append("a time rule fired twice for the same case and instant")
-        cursor.execute(
-            """SELECT c.id FROM crm_case c
-                WHERE c.state IN ('draft', 'open', 'pending') AND NOT EXISTS (
-                      SELECT 1 FROM crm_case_rule_log log
-                       WHERE log.case_id = c.id AND log.rule_id = ANY(%s)
-                         AND log.state = 'done')""",
-            [self.ids["time_rules"]],
-        )
-        unfired = cursor.fetchall()
-        if unfired:
-            problems.append(f"{len(unfired)} due cases never reminded: {unfired[:5]}")
-        cursor.execute(
-            """SELECT count(*) FROM (
-                   SELECT msg.res_id FROM mail_mail mail
-                     JOIN mail_message msg ON msg.id = mail.mail_message_id
-                    WHERE msg.model = 'crm.case' AND msg.subject LIKE 'Reminder: %%'
-                 GROUP BY msg.res_id HAVING count(*) > 1) twice"""
-        )
-        if cursor.fetchone()[0]:
-            problems.append("a case got its reminder twice")
-        self.figures = {
-            "mails": len(ids),
-            "on cases": sum(on_cases.values()),
-            "failed": sum(failed.values()),
-        }
-        cursor.execute("SELECT count(*) FROM crm_case_rule_log WHERE time_rule")
-        self.figures["time rule firings"] = cursor.fetchone()[0]
-        connection.close()
-        errors = [error for error in self.errors]
-        if errors:
-            problems.append(f"{len(errors)} request errors: {errors[:3]}")
-        with open(self.log_path, errors="replace") as handle:
-            log = handle.read()
-        conflicts, server_errors = self.server_errors(log)
-        if server_errors:
-            problems.append(
-                f"{len(server_errors)} server errors: {server_errors[0][:600]}"
-            )
-        self.figures["conflicts logged"] = conflicts
-        self.figures["retried conflicts (server)"] = log.count("tries left, try again")
-        self.figures["retried conflicts (client)"] = self.retries
-        return problems
-
-    def server_errors(self, log):
-        """Count the error records that only report a serialization conflict;
-        return (that count, the other error records)."""
-        starts = list(LOG_RECORD_RE.finditer(log))
-        conflicts = 0
-        others = []
-        for index, start in enumerate(starts):
-            if start.group(1) not in ("ERROR", "CRITICAL"):
-                continue
-            end = starts[index + 1].start() if index + 1 < len(starts) else len(log)
-            record = log[start.start() : end]
-            if any(marker in record for marker in CONFLICT_MARKERS):
-                conflicts += 1
-            else:
-                others.append(record)
-        return conflicts, others
-
-    def report(self, elapsed):
-        print(f"crm_case load: {self.options.clients} clients, {elapsed:.1f} s")
-        print(
-            f"{'operation':<12}{'count':>8}{'ops/s':>9}{'p50 ms':>9}"
-            f"{'p95 ms':>9}{'p99 ms':>9}"
-        )
-        for operation, values in sorted(self.latencies.items()):
-            values = sorted(values)
-
-            def percentile(share, values=values):
-                return values[min(len(values) - 1, int(share * len(values)))] * 1000
-
-            print(
-                f"{operation:<12}{len(values):>8}{len(values) / elapsed:>9.1f}"
-                f"{percentile(0.5):>9.0f}{percentile(0.95):>9.0f}"
-                f"{percentile(0.99):>9.0f}"
-            )
-        print(
-            f"cases created {len(self.created)}, mails delivered {self.delivered}, "
-            + ", ".join(f"{key} {value}" for key, value in self.figures.items())
-            + f", mails sent to the sink {self.sink.received}"
-        )
-
     def run(self):
         try:
             self.create_database()
             self.dovecot = Dovecot().start([MAILBOX])
             self.sink = SmtpSink()
             threading.Thread(target=self.sink.serve_forever, daemon=True).start()
-            self.setup_data()
+            self.ids = setup_data(
+                self.odoo("shell", quiet=True), self.options.clients, self.dovecot
+            )
             self.start_server()
             self.warm_up()
             elapsed = self.run_load()
