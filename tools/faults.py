@@ -7,232 +7,52 @@ Each run is its own ``odoo shell`` process on a database of this check, as an
 administrator's cron worker would be. Each check yields ``(name, error)``;
 ``error`` is None when the check passed. ``python3 -m tools.faults`` prints
 the verdicts (``--keep`` leaves the database for a look).
+
+The scripts the runs are fed are in ``fault_scripts.py``, the plumbing that
+starts, stops, kills and cuts off the processes in ``fault_processes.py``.
 """
 
 import json
 import os
-import select
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from hashlib import sha256
 
 from . import odoo_setup
+from .fault_processes import FaultProcesses
+from .fault_scripts import (
+    ATTEMPTS_QUERY,
+    BATCH_SIZE,
+    CASES,
+    MAIL_STATE_SCRIPT,
+    MAILBOX,
+    MAILS,
+    PAUSE_SCRIPT_FULL,
+    POISON_ATTEMPTS,
+    POISON_ID,
+    POISON_RESET_SCRIPT,
+    POISON_SETUP_SCRIPT,
+    RULE_STATE_SCRIPT,
+    RUN_CHECKER,
+    RUN_FETCH,
+    RUN_TIMEOUT,
+    SETUP_SCRIPT,
+    SWITCH_RULES_SCRIPT,
+)
 
 Dovecot = odoo_setup.load_test_helper("dovecot").Dovecot
 html_parts = odoo_setup.load_test_helper("poison_mail").html_parts
 
-BATCH_SIZE = 10
-CASES = 40
-MAILS = 30
-MAILBOX = "faults"
-# How long a run may take before the check gives up on it.
-RUN_TIMEOUT = 180
 
-SETUP_SCRIPT = """
-import json
-env["ir.config_parameter"].set_param("crm_case.rule_batch_size", %(batch)d)
-# A sender creating three cases in a row looks like a mail loop.
-env["ir.config_parameter"].set_param("mail.gateway.loop.threshold", 3)
-env["crm.case.rule"].search([]).active = False
-user = env["res.users"].create({
-    "name": "Fault Responsible", "login": "fault_responsible",
-    "email": "responsible@faults.example.com",
-    "groups_id": [(6, 0, [env.ref("crm_case.group_crm_case_user").id])],
-})
-ids = {}
-for key in ("kill", "pg"):
-    section = env["crm.case.section"].create(
-        {"name": f"Faults {key}", "reply_to": f"{key}@faults.example.com"})
-    rule = env["crm.case.rule"].create({
-        "name": f"Remind at once ({key})", "trg_section_id": section.id,
-        "trg_date_type": "create", "trg_date_range": 0,
-        "trg_date_range_type": "minutes", "act_remind_user": True,
-        "active": key == "kill",
-    })
-    env["crm.case"].create([
-        {"name": f"Fault case {key} {index}", "section_id": section.id,
-         "user_id": user.id} for index in range(%(cases)d)])
-    ids[key] = {"section": section.id, "rule": rule.id}
-mail_section = env["crm.case.section"].create({"name": "Faults mail"})
-server = env["fetchmail.server"].create({
-    "name": "Faults IMAP", "server_type": "imap", "server": "127.0.0.1",
-    "port": %(port)d, "is_ssl": False, "user": %(login)r,
-    "password": %(password)r, "object_id": env["ir.model"]._get_id("crm.case"),
-    "crm_case_section_id": mail_section.id,
-})
-ids["server"] = server.id
-env.cr.commit()
-print("SETUP " + json.dumps(ids))
-"""
-
-# Stops the process, mid-transaction, when ``method`` of ``model`` has been
-# called ``calls`` times: after the work, before its commit.
-PAUSE_SCRIPT = """
-import os, time
-%(prelude)s
-Model = type(env[%(model)r])
-original = getattr(Model, %(method)r)
-calls = []
-
-def paused(self, *args, **kwargs):
-    result = original(self, *args, **kwargs)
-    calls.append(1)
-    if len(calls) == %(calls)d:
-        print("PAUSED %%d" %% env.cr._cnx.get_backend_pid(), flush=True)
-        deadline = time.monotonic() + 600
-        while not os.path.exists(%(flag)r) and time.monotonic() < deadline:
-            time.sleep(0.05)
-    return result
-
-setattr(Model, %(method)r, paused)
-try:
-    %(run)s
-    env.cr.commit()
-    print("RUN DONE", flush=True)
-except Exception as error:
-    print("RUN FAILED " + type(error).__module__ + "." + type(error).__name__,
-          flush=True)
-    raise
-"""
-
-RUN_CHECKER = 'env["crm.case.rule"]._cron_check()'
-RUN_FETCH = 'env["fetchmail.server"].browse(%d).fetch_mail()'
-
-RULE_STATE_SCRIPT = """
-import json
-rule = env["crm.case.rule"].browse(%(rule)d)
-cases = env["crm.case"].search([("section_id", "=", %(section)d)])
-logs = env["crm.case.rule.log"].search([("rule_id", "=", rule.id)])
-mails = env["mail.mail"].search([("model", "=", "crm.case"),
-                                 ("res_id", "in", cases.ids),
-                                 ("subject", "=like", "Reminder: %%")])
-state = {
-    "cases": len(cases),
-    "done": sorted(logs.filtered(lambda log: log.state == "done").case_id.ids),
-    "logs_per_case": max([len(logs.filtered(lambda l, c=c: l.case_id == c))
-                          for c in cases] or [0]),
-    "mails_per_case": {str(c.id): len(mails.filtered(lambda m, c=c: m.res_id == c.id))
-                       for c in cases},
-}
-print(%(marker)r + " " + json.dumps(state))
-"""
-
-MAIL_STATE_SCRIPT = """
-import json
-ids = json.loads(%(ids)r)
-Message = env["mail.message"]
-Failure = env["crm.case.mail.failure"]
-counts = {}
-for message_id in ids:
-    counts[message_id] = [
-        Message.search_count([("message_id", "=", message_id),
-                              ("model", "=", "crm.case")]),
-        Failure.search_count([("message_id", "=", message_id),
-                              ("state", "=", "failed")]),
-    ]
-print(%(marker)r + " " + json.dumps(counts))
-"""
-
-
-class FaultChecks:
+class FaultChecks(FaultProcesses):
     def __init__(self, addons_dir):
-        self.addons_dir = addons_dir
-        self.database = f"crm_case_faults_{os.getpid()}"
+        super().__init__(addons_dir)
         self.clean_database = f"crm_case_clean_{os.getpid()}"
-        self.log = open(os.path.join(addons_dir, "faults.log"), "w")
-        self.flag_dir = tempfile.mkdtemp(prefix="crm_case_faults_")
         self.dovecot = None
         self.ids = {}
         self.mail_ids = []
-
-    # ------------------------------------------------------------
-    # Processes
-    # ------------------------------------------------------------
-
-    def _command(self, *args):
-        return odoo_setup.odoo_command(self.database, self.addons_dir, *args)
-
-    def shell(self, script):
-        result = subprocess.run(
-            self._command("shell"),
-            input=script,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=RUN_TIMEOUT,
-        )
-        self.log.write(result.stdout + result.stderr)
-        if result.returncode:
-            raise RuntimeError(result.stderr.strip()[-800:])
-        return result.stdout
-
-    def marked(self, output, marker):
-        for line in output.splitlines():
-            if line.startswith(marker + " "):
-                return json.loads(line[len(marker) + 1 :])
-        raise RuntimeError(f"no {marker} line in: {output[-500:]}")
-
-    def start_shell(self, script, stdout):
-        """Start ``odoo shell`` on ``script`` in the background."""
-        process = subprocess.Popen(
-            self._command("shell"),
-            stdin=subprocess.PIPE,
-            stdout=stdout,
-            stderr=self.log,
-            text=True,
-        )
-        process.stdin.write(script)
-        process.stdin.close()
-        process.stdin = None
-        return process
-
-    def start_paused(self, model, method, calls, run, prelude=""):
-        """Start a run that stops halfway; return (process, flag, backend pid)."""
-        flag = os.path.join(self.flag_dir, f"{method}-{time.monotonic()}")
-        script = PAUSE_SCRIPT % {
-            "prelude": prelude,
-            "model": model,
-            "method": method,
-            "calls": calls,
-            "flag": flag,
-            "run": run,
-        }
-        process = self.start_shell(script, stdout=subprocess.PIPE)
-        deadline = time.monotonic() + RUN_TIMEOUT
-        while time.monotonic() < deadline:
-            ready, __, __ = select.select([process.stdout], [], [], 1)
-            if not ready:
-                continue
-            line = process.stdout.readline()
-            if not line:
-                break
-            self.log.write(line)
-            if line.startswith("PAUSED "):
-                return process, flag, int(line.split()[1])
-        process.kill()
-        process.wait()
-        raise RuntimeError("the run never reached its halfway point")
-
-    def kill(self, process):
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-        process.stdout.close()
-        return process.returncode
-
-    def sql(self, query, params=None, database="postgres"):
-        import psycopg2
-
-        connection = psycopg2.connect(dbname=database)
-        connection.autocommit = True
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(query, params)
-                return cursor.fetchall()
-        finally:
-            connection.close()
 
     # ------------------------------------------------------------
     # Setup
@@ -346,21 +166,6 @@ class FaultChecks:
         if any("\\Seen" not in flags for flags in self.dovecot.flags(MAILBOX)):
             problems.append("mails left unseen")
         return problems
-
-    def drop_connection(self, process, flag, backend):
-        """Cut the database connection of a paused run, then let it go on.
-
-        :return: its output, or None when it hung (it is killed then)
-        """
-        self.sql("SELECT pg_terminate_backend(%s)", [backend])
-        open(flag, "w").close()
-        try:
-            output, __ = process.communicate(timeout=RUN_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.kill(process)
-            return None
-        self.log.write(output)
-        return output
 
     def check_rule_checker_killed_halfway(self):
         process, __, __ = self.start_paused(
@@ -537,44 +342,12 @@ class FaultChecks:
             self.close()
 
     def close(self):
-        self.log.close()
+        super().close()
         if self.dovecot:
             self.dovecot.stop()
-        subprocess.run(["rm", "-rf", self.flag_dir], check=False)
         odoo_setup.drop_database(self.clean_database)
         if "--keep" not in sys.argv:
             odoo_setup.drop_database(self.database)
-
-
-# The poison mail and how often it may stop the fetch.
-POISON_ID = "<parts-2000@example.org>"
-POISON_ATTEMPTS = 2
-POISON_SETUP_SCRIPT = """
-set_param = env["ir.config_parameter"].set_param
-set_param("crm_case.mail_max_parts", 100000)
-set_param("crm_case.mail_time_budget", 0)
-set_param("crm_case.mail_max_attempts", %(attempts)d)
-env.cr.commit()
-"""
-POISON_RESET_SCRIPT = """
-for name in ("mail_max_parts", "mail_time_budget", "mail_max_attempts"):
-    env["ir.config_parameter"].set_param("crm_case." + name, False)
-env.cr.commit()
-"""
-# The attempts counted on a mail, read while the fetch runs.
-ATTEMPTS_QUERY = "SELECT attempts FROM crm_case_mail_attempt WHERE message_id = %s"
-
-SWITCH_RULES_SCRIPT = """
-env["crm.case.rule"].search([]).active = False
-env["crm.case.rule"].browse(%d).active = True
-env.cr.commit()
-"""
-
-# A whole run, committed, to finish what a stopped run left.
-PAUSE_SCRIPT_FULL = """
-%s
-env.cr.commit()
-"""
 
 
 def run_faults():
