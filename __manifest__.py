@@ -2,7 +2,7 @@
     "name": "CRM & SRM Cases",
     "summary": "Generic cases for customer and supplier relations: sections, "
     "workflow, escalation, rules and an email gateway",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "author": "crm_case developers",
     "website": "https://github.com/crm-case/crm_case",
