@@ -37,6 +37,7 @@
         "views/crm_case_merge_views.xml",
         "data/mail_template_rating_data.xml",
         "views/crm_case_canned_reply_views.xml",
+        "views/mail_compose_message_views.xml",
         "views/crm_case_rating_views.xml",
         "views/crm_case_assignment_views.xml",
         "report/crm_case_sla_report_views.xml",
@@ -53,6 +54,8 @@
     "assets": {
         "web.assets_backend": [
             "crm_case/static/src/message/*.xml",
+            "crm_case/static/src/composer/*.js",
+
         ],
         "web.assets_tests": [
             "crm_case/static/tests/tours/*.js",

@@ -2,6 +2,7 @@
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import html2plaintext
 
 
@@ -52,6 +53,22 @@ class CrmCase(models.Model):
             ("crm_case_section_ids", "=", False),
             ("crm_case_section_ids", "in", self.section_id.ids),
         ]
+
+    def _get_composer_template_domain(self):
+        """The templates the chatter's composer offers on these cases: every
+        template but the canned replies some of them may not use."""
+        if not self:
+            return []
+        # The domain depends on the section only: one case of each will do.
+        one_per_section = {case.section_id: case for case in self}.values()
+        return expression.OR(
+            [
+                [("crm_case_canned_reply", "=", False)],
+                expression.AND(
+                    [case._get_canned_reply_domain() for case in one_per_section]
+                ),
+            ]
+        )
 
     def _check_canned_reply(self, template):
         """Refuse a canned reply of another section on these cases."""

@@ -1,4 +1,5 @@
 import ast
+import json
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
@@ -136,6 +137,42 @@ class TestCrmCaseCannedReply(CrmCaseCommon):
         message = case.message_ids.filtered(lambda m: "handled by Level 1" in m.body)
         self.assertEqual(len(message), 1)
         self.assertEqual(message.author_id, self.case_user.partner_id)
+
+    def _offered_in_composer(self, composer):
+        """The case templates the composer's template selector lists."""
+        domain = json.loads(composer.crm_case_template_domain)
+        return (
+            self.env["mail.template"]
+            .with_user(self.case_user)
+            .search([("model", "=", "crm.case"), *domain])
+        )
+
+    def test_chatter_composer_offers_the_replies_of_the_cases(self):
+        case = self._create_partner_case()
+        offered = self._offered_in_composer(self._chatter_composer(case))
+        case_templates = self.shared_reply | self.level1_reply | self.sales_reply
+        case_templates |= self.rule_template
+        self.assertEqual(
+            offered & case_templates,
+            self.shared_reply | self.level1_reply | self.rule_template,
+        )
+        # On cases of two sections: what every one of them may use.
+        sales_case = self._create_case(name="Quote", section_id=self.section_sales.id)
+        offered = self._offered_in_composer(self._chatter_composer(case | sales_case))
+        self.assertEqual(
+            offered & case_templates, self.shared_reply | self.rule_template
+        )
+        # Another model's composer is left as Odoo makes it.
+        partner_composer = Form(
+            self.env["mail.compose.message"]
+            .with_user(self.case_user)
+            .with_context(
+                default_model="res.partner",
+                default_res_ids=self.customer_company.ids,
+                default_composition_mode="comment",
+            )
+        )
+        self.assertEqual(json.loads(partner_composer.crm_case_template_domain), [])
 
     def test_chatter_composer_refuses_another_sections_reply(self):
         case = self._create_partner_case()

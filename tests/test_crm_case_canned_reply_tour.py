@@ -71,3 +71,9 @@ class TestCrmCaseCannedReplyTour(ScreenshotTourMixin, HttpCase):
         self.assertEqual(message.partner_ids, self.case.partner_id)
         self.assertFalse(message.subtype_id.internal)
         self.assertFalse(self.case.action_text)
+        from_composer = self.case.message_ids.filtered(
+            lambda m: "is handled by Tour Helpdesk" in m.body
+            and "We call you tomorrow" not in m.body
+        )
+        self.assertEqual(len(from_composer), 1)
+        self.assertEqual(from_composer.author_id, self.agent.partner_id)
