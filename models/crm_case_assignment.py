@@ -106,19 +106,18 @@ class CrmCase(models.Model):
 
     def _log_unassignable(self):
         """Say in the history of the cases that nobody could take them."""
-        if not self:
-            return
-        self._message_log_batch(
-            {
-                case.id: _(
-                    "Nobody of the section %(section)s could take this case "
-                    "automatically: its members are on leave or hold their "
-                    "maximum of open cases.",
-                    section=case.section_id.complete_name,
-                )
-                for case in self
-            }
-        )
+        # A loop, not a comprehension: _() finds the language in the frame
+        # of the method, which a comprehension does not share before 3.12.
+        notes = {}
+        for case in self:
+            notes[case.id] = _(
+                "Nobody of the section %(section)s could take this case "
+                "automatically: its members are on leave or hold their "
+                "maximum of open cases.",
+                section=case.section_id.complete_name,
+            )
+        if notes:
+            self._message_log_batch(notes)
 
     # ------------------------------------------------------------
     # Workflow

@@ -170,6 +170,18 @@ class TestCrmCaseI18n(TransactionCase):
             self.assertIn(f'string="{label}"', arch)
         self.assertNotIn('string="Historize"', arch)
 
+    def test_french_note_when_nobody_can_take_a_case(self):
+        env = self._load_french()
+        section = env["crm.case.section"].create(
+            {"name": "Niveau 3", "assign_method": "balanced"}
+        )
+        case = env["crm.case"].create({"name": "Scanner", "section_id": section.id})
+        self.assertFalse(case.user_id)
+        self.assertIn(
+            "Personne dans la section Niveau 3",
+            "".join(case.message_ids.mapped("body")),
+        )
+
     def test_french_user_gets_french_errors(self):
         self._load_french()
         french_user = new_test_user(
