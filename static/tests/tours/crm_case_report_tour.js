@@ -1,16 +1,12 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openCasesApp } from "./menu_util";
 
 // A case user opens the statistics, drills down from a pivot cell to the cases
 // of that cell, and from a line to the case itself.
 registry.category("web_tour.tours").add("crm_case_report_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            trigger: ".o_app[data-menu-xmlid='crm_case.crm_case_menu_root']",
-            run: "click",
-        },
+        ...openCasesApp(),
         {
             trigger: ".o_menu_sections button:contains('Reporting')",
             run: "click",

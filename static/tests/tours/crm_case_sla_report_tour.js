@@ -1,18 +1,14 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 import { screenshot } from "./screenshot_util";
+import { openCasesApp } from "./menu_util";
 
 // A case user opens the service level figures, reads the 90th percentile of a
 // month, drills down from that cell to its lines, and from a line to the case.
 registry.category("web_tour.tours").add("crm_case_sla_report_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            trigger: ".o_app[data-menu-xmlid='crm_case.crm_case_menu_root']",
-            run: "click",
-        },
+        ...openCasesApp(),
         {
             trigger: ".o_menu_sections button:contains('Reporting')",
             run: "click",

@@ -1,30 +1,10 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
 import { screenshot } from "@crm_case/../tests/tours/screenshot_util";
-
-function openMenu(section, item) {
-    return [
-        {
-            trigger: `.o_menu_sections button:contains('${section}')`,
-            run: "click",
-        },
-        {
-            trigger: `.o-dropdown--menu .dropdown-item:contains('${item}')`,
-            run: "click",
-        },
-        {
-            trigger: `.o_breadcrumb .active:contains('${item}')`,
-        },
-    ];
-}
+import { openCasesApp, openMenu } from "./menu_util";
 
 function openApp() {
     return [
-        stepUtils.showAppsMenuItem(),
-        {
-            trigger: ".o_app[data-menu-xmlid='crm_case.crm_case_menu_root']",
-            run: "click",
-        },
+        ...openCasesApp(),
         {
             trigger: ".o_breadcrumb:contains('All Cases')",
         },

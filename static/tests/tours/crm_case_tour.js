@@ -1,17 +1,12 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openCasesApp } from "./menu_util";
 
 // A support agent's day: a case created from the menu, opened, noted,
 // escalated from level 1 to level 2, then closed.
 registry.category("web_tour.tours").add("crm_case_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the CRM & SRM app",
-            trigger: ".o_app[data-menu-xmlid='crm_case.crm_case_menu_root']",
-            run: "click",
-        },
+        ...openCasesApp(),
         {
             content: "Create a case",
             trigger: ".o_list_button_add",
